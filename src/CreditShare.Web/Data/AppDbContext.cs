@@ -1,0 +1,37 @@
+using CreditShare.Web.Features.Accounts;
+using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Catalog;
+using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Units;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace CreditShare.Web.Data;
+
+public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options)
+{
+    public DbSet<Unit> Units => Set<Unit>();
+
+    public DbSet<UnitContactChange> UnitContactChanges => Set<UnitContactChange>();
+
+    public DbSet<CatalogCategoryVersion> CatalogVersions => Set<CatalogCategoryVersion>();
+
+    public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
+
+    public DbSet<IssuedCertificate> IssuedCertificates => Set<IssuedCertificate>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+}
+
+/// <summary>The provider-specific contexts exist only so each provider has its own migrations folder.</summary>
+public sealed partial class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options);
+
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options);

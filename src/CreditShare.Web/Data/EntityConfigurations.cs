@@ -1,0 +1,116 @@
+using CreditShare.Web.Features.Accounts;
+using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Catalog;
+using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Units;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CreditShare.Web.Data;
+
+internal sealed class UnitConfiguration : IEntityTypeConfiguration<Unit>
+{
+    public void Configure(EntityTypeBuilder<Unit> builder)
+    {
+        builder.Property(u => u.Name).HasMaxLength(100);
+        builder.Property(u => u.Uscc).HasMaxLength(18);
+        builder.Property(u => u.RegionCode).HasMaxLength(6);
+        builder.HasIndex(u => u.Uscc).IsUnique();
+        builder.OwnsOne(u => u.Responsible, ContactColumns);
+        builder.OwnsOne(u => u.Leader, ContactColumns);
+    }
+
+    internal static void ContactColumns<T>(OwnedNavigationBuilder<T, UnitContact> contact)
+        where T : class
+    {
+        contact.Property(c => c.Name).HasMaxLength(50);
+        contact.Property(c => c.OfficePhone).HasMaxLength(30);
+        contact.Property(c => c.Mobile).HasMaxLength(20);
+        contact.Property(c => c.Email).HasMaxLength(100);
+    }
+}
+
+internal sealed class UnitContactChangeConfiguration : IEntityTypeConfiguration<UnitContactChange>
+{
+    public void Configure(EntityTypeBuilder<UnitContactChange> builder)
+    {
+        builder.Property(c => c.ContactRole).HasMaxLength(20);
+        builder.Property(c => c.ChangedBy).HasMaxLength(256);
+        builder.OwnsOne(c => c.Previous, UnitConfiguration.ContactColumns);
+        builder.OwnsOne(c => c.Current, UnitConfiguration.ContactColumns);
+        builder.HasIndex(c => new { c.UnitId, c.ChangedAt });
+        builder.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId);
+    }
+}
+
+internal sealed class CatalogCategoryVersionConfiguration : IEntityTypeConfiguration<CatalogCategoryVersion>
+{
+    public void Configure(EntityTypeBuilder<CatalogCategoryVersion> builder)
+    {
+        builder.Property(c => c.Code).HasMaxLength(40);
+        builder.Property(c => c.Name).HasMaxLength(100);
+        builder.Property(c => c.CreatedBy).HasMaxLength(256);
+        builder.Property(c => c.ChangeNote).HasMaxLength(500);
+        // Two editors saving at once cannot both create version N.
+        builder.HasIndex(c => new { c.Code, c.Version }).IsUnique();
+    }
+}
+
+internal sealed class StaffUserConfiguration : IEntityTypeConfiguration<StaffUser>
+{
+    public void Configure(EntityTypeBuilder<StaffUser> builder)
+    {
+        builder.Property(u => u.DisplayName).HasMaxLength(50);
+        builder.HasOne<Unit>().WithMany().HasForeignKey(u => u.UnitId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class StaffSessionConfiguration : IEntityTypeConfiguration<StaffSession>
+{
+    public void Configure(EntityTypeBuilder<StaffSession> builder)
+    {
+        builder.Property(s => s.Id).HasMaxLength(64);
+        builder.Property(s => s.EndReason).HasMaxLength(32);
+        builder.Property(s => s.ClientIp).HasMaxLength(64);
+        builder.HasIndex(s => s.UserId);
+        builder.HasOne<StaffUser>().WithMany().HasForeignKey(s => s.UserId);
+    }
+}
+
+internal sealed class IssuedCertificateConfiguration : IEntityTypeConfiguration<IssuedCertificate>
+{
+    public void Configure(EntityTypeBuilder<IssuedCertificate> builder)
+    {
+        builder.Property(c => c.SerialNumber).HasMaxLength(64);
+        builder.Property(c => c.Thumbprint).HasMaxLength(128);
+        builder.Property(c => c.Subject).HasMaxLength(400);
+        builder.Property(c => c.IssuedBy).HasMaxLength(256);
+        builder.Property(c => c.RevokedBy).HasMaxLength(256);
+        builder.Property(c => c.RevocationReason).HasMaxLength(200);
+        builder.HasIndex(c => c.SerialNumber).IsUnique();
+        builder.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId);
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        // The sequence is assigned by the writer under a lock so that the chain has no gaps.
+        builder.HasKey(a => a.Sequence);
+        builder.Property(a => a.Sequence).ValueGeneratedNever();
+        builder.Property(a => a.Account).HasMaxLength(256);
+        builder.Property(a => a.UnitCode).HasMaxLength(18);
+        builder.Property(a => a.ClientIp).HasMaxLength(64);
+        builder.Property(a => a.Target).HasMaxLength(256);
+        builder.Property(a => a.Purpose).HasMaxLength(500);
+        builder.Property(a => a.Outcome).HasMaxLength(32);
+        builder.Property(a => a.Detail).HasMaxLength(2000);
+        builder.Property(a => a.PreviousHash).HasMaxLength(64);
+        builder.Property(a => a.Hash).HasMaxLength(64);
+        builder.HasIndex(a => a.OccurredAt);
+        builder.HasIndex(a => a.EventCode);
+        builder.HasIndex(a => a.Account);
+        builder.Ignore(a => a.Facts);
+    }
+}

@@ -1,0 +1,100 @@
+namespace CreditShare.Web.Features.Audit;
+
+/// <summary>
+/// Stable, numbered audit event codes in ranges of 100 per area. Others filter on these numbers:
+/// never renumber or reuse one; add new codes at the end of their range.
+/// </summary>
+public enum AuditEvent
+{
+    // 1000: sign-in and sessions
+    SignIn_Succeeded = 1000,
+    SignIn_PasswordFailed = 1001,
+    SignIn_UnknownAccount = 1002,
+    SignIn_LockedOut = 1003,
+    SignIn_SecondFactorFailed = 1004,
+    SignIn_RecoveryCodeUsed = 1005,
+    SignIn_AccountSuspended = 1006,
+    Session_SignedOut = 1010,
+    Session_IdleTimeout = 1011,
+    Session_AbsoluteTimeout = 1012,
+    Session_EndedBySuspension = 1013,
+    TwoFactor_Enrolled = 1020,
+    Password_Changed = 1021,
+
+    // 1100: accounts and roles
+    Account_Created = 1100,
+    Account_RoleGranted = 1101,
+    Account_RoleRevoked = 1102,
+    Account_ChangeRefused = 1103,
+    Account_Suspended = 1104,
+    Account_Resumed = 1105,
+    Account_SecondFactorReset = 1106,
+    Account_PasswordReset = 1107,
+
+    // 1200: units
+    Unit_Created = 1200,
+    Unit_Updated = 1201,
+    Unit_Suspended = 1202,
+    Unit_Resumed = 1203,
+    Unit_ContactChanged = 1204,
+
+    // 1300: information catalog
+    Catalog_VersionCreated = 1300,
+    Catalog_Imported = 1301,
+    Catalog_Exported = 1302,
+    Catalog_ImportRefused = 1303,
+
+    // 1400: certificates and machine access
+    Certificate_Issued = 1400,
+    Certificate_Revoked = 1401,
+    Certificate_Refused = 1402,
+
+    // 1500: the audit trail itself
+    Audit_Viewed = 1500,
+    Audit_Verified = 1501,
+    Audit_Archived = 1502,
+}
+
+public static class AuditEventNames
+{
+    public static string Label(int code) => (AuditEvent)code switch
+    {
+        AuditEvent.SignIn_Succeeded => "登录成功",
+        AuditEvent.SignIn_PasswordFailed => "登录失败：密码错误",
+        AuditEvent.SignIn_UnknownAccount => "登录失败：账号不存在",
+        AuditEvent.SignIn_LockedOut => "登录失败：账号已锁定",
+        AuditEvent.SignIn_SecondFactorFailed => "登录失败：动态口令错误",
+        AuditEvent.SignIn_RecoveryCodeUsed => "使用恢复码登录",
+        AuditEvent.SignIn_AccountSuspended => "登录失败：账号已停用",
+        AuditEvent.Session_SignedOut => "退出登录",
+        AuditEvent.Session_IdleTimeout => "会话空闲超时",
+        AuditEvent.Session_AbsoluteTimeout => "会话达到最长时限",
+        AuditEvent.Session_EndedBySuspension => "会话因账号停用而结束",
+        AuditEvent.TwoFactor_Enrolled => "绑定动态口令",
+        AuditEvent.Password_Changed => "修改密码",
+        AuditEvent.Account_Created => "创建账号",
+        AuditEvent.Account_RoleGranted => "授予角色",
+        AuditEvent.Account_RoleRevoked => "撤销角色",
+        AuditEvent.Account_ChangeRefused => "账号变更被拒绝",
+        AuditEvent.Account_Suspended => "停用账号",
+        AuditEvent.Account_Resumed => "启用账号",
+        AuditEvent.Account_SecondFactorReset => "重置动态口令",
+        AuditEvent.Account_PasswordReset => "重置密码",
+        AuditEvent.Unit_Created => "新增单位",
+        AuditEvent.Unit_Updated => "修改单位",
+        AuditEvent.Unit_Suspended => "暂停单位",
+        AuditEvent.Unit_Resumed => "恢复单位",
+        AuditEvent.Unit_ContactChanged => "单位联系人变更",
+        AuditEvent.Catalog_VersionCreated => "目录新版本",
+        AuditEvent.Catalog_Imported => "导入目录",
+        AuditEvent.Catalog_Exported => "导出目录",
+        AuditEvent.Catalog_ImportRefused => "目录导入被拒绝",
+        AuditEvent.Certificate_Issued => "签发证书",
+        AuditEvent.Certificate_Revoked => "吊销证书",
+        AuditEvent.Certificate_Refused => "证书访问被拒绝",
+        AuditEvent.Audit_Viewed => "查看审计日志",
+        AuditEvent.Audit_Verified => "校验审计链",
+        AuditEvent.Audit_Archived => "归档审计日志",
+        _ => code.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,101 @@
+using CreditShare.Core.Audit;
+using CreditShare.Web.Data;
+using CreditShare.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CreditShare.Web.Features.Audit;
+
+public static class AuditOutcome
+{
+    public const string Success = "success";
+    public const string Failure = "failure";
+    public const string Refused = "refused";
+}
+
+/// <summary>What to write; account, unit and client IP default to the current request's.</summary>
+public sealed record AuditRecord(AuditEvent Event, string Outcome)
+{
+    public string? Target { get; init; }
+
+    public string? Detail { get; init; }
+
+    public string? Purpose { get; init; }
+
+    public int? ResultCount { get; init; }
+
+    public string? Account { get; init; }
+
+    public string? UnitCode { get; init; }
+}
+
+/// <summary>
+/// Appends to the hash-chained audit trail. Each append reads the last entry and inserts the next one inside a
+/// transaction that holds a lock (an advisory lock on PostgreSQL, shared by every app instance; BEGIN IMMEDIATE on SQLite),
+/// so concurrent writers never fork the chain.
+/// </summary>
+public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccessor http, TimeProvider time)
+{
+    private const long ChainLockKey = 0x43726564_41756474; // "CredAudt"
+    private static readonly SemaphoreSlim SqliteGate = new(1, 1);
+
+    public async Task WriteAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        var context = http.HttpContext;
+        var user = context?.User;
+        var authenticated = user?.Identity?.IsAuthenticated == true;
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var sqlite = db.IsSqlite;
+        if (sqlite)
+        {
+            await SqliteGate.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (!sqlite)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
+            }
+
+            var last = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Sequence)
+                .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(cancellationToken);
+            var entry = new AuditEntry
+            {
+                Sequence = (last?.Sequence ?? 0) + 1,
+                // Microsecond precision: what both databases store exactly, so the hash survives the round trip.
+                OccurredAt = Truncate(time.GetUtcNow()),
+                EventCode = (int)record.Event,
+                Account = Clip(record.Account ?? (authenticated ? user!.Actor() : null), 256),
+                UnitCode = record.UnitCode ?? (authenticated ? user!.UnitCode() : null),
+                ClientIp = context?.Connection.RemoteIpAddress?.ToString(),
+                Target = Clip(record.Target, 256),
+                Purpose = Clip(record.Purpose, 500),
+                Outcome = record.Outcome,
+                ResultCount = record.ResultCount,
+                Detail = Clip(record.Detail, 2000),
+                PreviousHash = last?.Hash ?? AuditChain.GenesisHash,
+            };
+            entry.Hash = AuditChain.Hash(entry.Facts, entry.PreviousHash);
+            db.AuditEntries.Add(entry);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (sqlite)
+            {
+                SqliteGate.Release();
+            }
+        }
+    }
+
+    public Task WriteAsync(AuditEvent auditEvent, string outcome, string? target = null, string? detail = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(new AuditRecord(auditEvent, outcome) { Target = target, Detail = detail }, cancellationToken);
+
+    private static DateTimeOffset Truncate(DateTimeOffset value) => new(value.Ticks - (value.Ticks % 10), TimeSpan.Zero);
+
+    private static string? Clip(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+}

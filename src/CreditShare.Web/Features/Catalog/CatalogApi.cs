@@ -1,0 +1,43 @@
+using CreditShare.Core.Catalog;
+using CreditShare.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreditShare.Web.Features.Catalog;
+
+public static class CatalogApi
+{
+    public static RouteGroupBuilder MapCatalog(this IEndpointRouteBuilder routes)
+    {
+        var read = routes.MapGroup("/api/v1/catalog").WithTags("信息目录").RequireAuthorization(Policies.Staff);
+        read.MapGet("/", async (CatalogService catalog) => TypedResults.Ok(await catalog.ListCurrentAsync()));
+        read.MapGet("/{code}", async Task<Results<Ok<CategoryDefinition>, ProblemHttpResult>> (string code, int? version, CatalogService catalog) =>
+            await catalog.GetAsync(code, version) is { } definition ? TypedResults.Ok(definition) : Problems.NotFound("catalog.not_found", $"信息类别“{code}”不存在"));
+        read.MapGet("/{code}/versions", async (string code, CatalogService catalog) => TypedResults.Ok(await catalog.VersionsAsync(code)));
+
+        var write = routes.MapGroup("/api/v1/catalog").WithTags("信息目录").RequireAuthorization(Policies.SystemAdmin);
+        write.MapGet("/export", async (CatalogService catalog) => TypedResults.Ok(await catalog.ExportAsync()));
+        write.MapPut("/{code}", SaveAsync);
+        write.MapPost("/import", ImportAsync).Accepts<CatalogExport>("application/json");
+        return write;
+    }
+
+    private static async Task<Results<Ok<CategorySummary>, ProblemHttpResult>> SaveAsync(string code, CategoryDefinition body, CatalogService catalog, HttpContext http)
+    {
+        if (body.Code != code)
+        {
+            return Problems.Validation([new("code", "catalog.code_mismatch", "正文中的类别代码与地址中的不一致")]);
+        }
+
+        var outcome = await catalog.SaveAsync(http.User, body);
+        return outcome.IsOk ? TypedResults.Ok(outcome.Value!) : outcome.ToProblem();
+    }
+
+    /// <summary>Reads the body itself so that a malformed file gets field-level reasons from the importer, not a bare 400.</summary>
+    private static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> ImportAsync(HttpRequest request, CatalogService catalog, HttpContext http)
+    {
+        using var reader = new StreamReader(request.Body);
+        var json = await reader.ReadToEndAsync();
+        var outcome = await catalog.ImportAsync(http.User, json);
+        return outcome.IsOk ? TypedResults.Ok(outcome.Value!) : outcome.ToProblem();
+    }
+}

@@ -1,0 +1,260 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using CreditShare.Core;
+using CreditShare.Web.Data;
+using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Units;
+using CreditShare.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CreditShare.Web.Features.Certificates;
+
+public sealed class CertificateAuthorityOptions
+{
+    /// <summary>PEM certificate of the platform's CA. Kept outside the repository.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>PEM private key of the CA (PKCS#8). Kept outside the repository; readable only by the service account.</summary>
+    public string? KeyPath { get; set; }
+}
+
+public sealed record IssueRequest(int UnitId, int ValidityMonths);
+
+public sealed record IssuedCredential(IssuedCertificateView Certificate, string CertificatePem, string PrivateKeyPem, byte[] Pkcs12, string Pkcs12Password);
+
+public sealed record IssuedCertificateView(long Id, string SerialNumber, string Thumbprint, int UnitId, string Subject, DateTimeOffset NotBefore,
+    DateTimeOffset NotAfter, int ValidityMonths, DateTimeOffset IssuedAt, string IssuedBy, DateTimeOffset? RevokedAt, string? RevocationReason, string Status)
+{
+    public static IssuedCertificateView From(IssuedCertificate c, DateTimeOffset now) =>
+        new(c.Id, c.SerialNumber, c.Thumbprint, c.UnitId, c.Subject, c.NotBefore, c.NotAfter, c.ValidityMonths, c.IssuedAt, c.IssuedBy, c.RevokedAt,
+            c.RevocationReason, c.RevokedAt is not null ? "revoked" : c.NotAfter < now ? "expired" : "valid");
+}
+
+/// <summary>
+/// The platform's own certificate authority for units' systems and gateways (art. 7, 10). Issuance is a service, so the
+/// console page, the CLI and later the U-key workflow all go through the same checks and the same audit.
+/// </summary>
+public sealed class CertificateAuthority : IDisposable
+{
+    public static readonly IReadOnlyList<int> AllowedValidityMonths = [24, 48];
+
+    private readonly X509Certificate2 caWithKey;
+
+    public CertificateAuthority(IOptions<CertificateAuthorityOptions> options)
+    {
+        var o = options.Value;
+        if (string.IsNullOrWhiteSpace(o.CertificatePath) || string.IsNullOrWhiteSpace(o.KeyPath) || !File.Exists(o.CertificatePath) || !File.Exists(o.KeyPath))
+        {
+            throw new InvalidOperationException(
+                "The certificate authority is not configured: set CertificateAuthority:CertificatePath and CertificateAuthority:KeyPath to PEM files outside the repository " +
+                "(run with --create-ca to make a new CA).");
+        }
+
+        caWithKey = X509Certificate2.CreateFromPemFile(o.CertificatePath, o.KeyPath);
+        Certificate = X509CertificateLoader.LoadCertificate(caWithKey.RawData);
+    }
+
+    /// <summary>The CA certificate without its key: the trust anchor for client certificate validation.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>Makes a new self-signed CA and writes it as PEM; used by the Development seed and by operators once.</summary>
+    public static void CreateCa(string certificatePath, string keyPath, string commonName, DateTimeOffset now)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var request = new CertificateRequest($"CN={commonName}, O=CreditShare", key, HashAlgorithmName.SHA384);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        using var ca = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(20));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(certificatePath))!);
+        File.WriteAllText(certificatePath, ca.ExportCertificatePem());
+        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
+    }
+
+    /// <summary>Writes a secret file readable by its owner only.</summary>
+    public static void WritePrivate(string path, string content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, content);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    /// <summary>A TLS server certificate for the given host names, signed by this CA (Development and tests).</summary>
+    public X509Certificate2 IssueServerCertificate(IEnumerable<string> dnsNames, DateTimeOffset now)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost, O=CreditShare", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var name in dnsNames)
+        {
+            san.AddDnsName(name);
+        }
+
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        san.AddIpAddress(System.Net.IPAddress.IPv6Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        using var cert = request.Create(caWithKey, now.AddDays(-1), now.AddYears(2), RandomSerial());
+        return cert.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>Signs a client certificate for a unit; the unit's USCC is the subject's CN and serialNumber.</summary>
+    public (X509Certificate2 Certificate, ECDsa Key) SignClientCertificate(Unit unit, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCountryOrRegion("CN");
+        subject.AddOrganizationName(unit.Name);
+        subject.AddCommonName(unit.Uscc);
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        var certificate = request.Create(caWithKey, notBefore, notAfter, RandomSerial());
+        return (certificate, key);
+    }
+
+    /// <summary>A CRL listing every revoked certificate, signed by the CA.</summary>
+    public byte[] BuildCrl(IEnumerable<(string SerialHex, DateTimeOffset RevokedAt)> revoked, BigIntegerNumber crlNumber, DateTimeOffset now)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var (serial, at) in revoked)
+        {
+            builder.AddEntry(Convert.FromHexString(serial), at, X509RevocationReason.Unspecified);
+        }
+
+        return builder.Build(caWithKey, crlNumber.Value, now.AddDays(7), HashAlgorithmName.SHA384, thisUpdate: now);
+    }
+
+    private static byte[] RandomSerial()
+    {
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F; // positive, as RFC 5280 requires
+        serial[0] |= 0x01; // and no leading zero byte to be trimmed, so the hex form is stable
+        return serial;
+    }
+
+    public void Dispose()
+    {
+        caWithKey.Dispose();
+        Certificate.Dispose();
+    }
+}
+
+/// <summary>Wraps the CRL number so callers need no System.Numerics import.</summary>
+public readonly record struct BigIntegerNumber(System.Numerics.BigInteger Value);
+
+/// <summary>Issuing, listing and revoking units' client certificates, with their database records and audit.</summary>
+public sealed class CertificateService(CertificateAuthority ca, AppDbContext db, AuditWriter audit, TimeProvider time)
+{
+    public async Task<Outcome<IssuedCredential>> IssueAsync(ClaimsPrincipal actor, IssueRequest request, DateTimeOffset? notBefore = null, DateTimeOffset? notAfterOverride = null)
+    {
+        var errors = new List<FieldError>();
+        var unit = await db.Units.FirstOrDefaultAsync(u => u.Id == request.UnitId);
+        if (unit is null)
+        {
+            errors.Add(new FieldError("unitId", "certificate.unit", "单位不存在"));
+        }
+        else if (!unit.IsActive)
+        {
+            errors.Add(new FieldError("unitId", "certificate.unit_suspended", "单位已暂停，不能签发证书"));
+        }
+
+        if (!CertificateAuthority.AllowedValidityMonths.Contains(request.ValidityMonths))
+        {
+            errors.Add(new FieldError("validityMonths", "certificate.validity", "证书有效期只能为24个月或48个月"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Outcome<IssuedCredential>.Invalid(errors);
+        }
+
+        var from = notBefore ?? time.GetUtcNow().AddMinutes(-5);
+        var to = notAfterOverride ?? from.AddMonths(request.ValidityMonths);
+        var (certificate, key) = ca.SignClientCertificate(unit!, from, to);
+        using (certificate)
+        using (key)
+        {
+            var record = new IssuedCertificate
+            {
+                SerialNumber = certificate.SerialNumber,
+                Thumbprint = certificate.GetCertHashString(HashAlgorithmName.SHA256),
+                UnitId = unit!.Id,
+                Subject = certificate.Subject,
+                NotBefore = certificate.NotBefore.ToUniversalTime(),
+                NotAfter = certificate.NotAfter.ToUniversalTime(),
+                ValidityMonths = request.ValidityMonths,
+                IssuedAt = time.GetUtcNow(),
+                IssuedBy = actor.Actor(),
+            };
+            db.IssuedCertificates.Add(record);
+            await db.SaveChangesAsync();
+            await audit.WriteAsync(new AuditRecord(AuditEvent.Certificate_Issued, AuditOutcome.Success)
+            { Target = $"certificate:{record.SerialNumber}", UnitCode = actor.UnitCode(), Detail = $"unit={unit.Uscc};months={request.ValidityMonths}" });
+
+            var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
+            using var withKey = certificate.CopyWithPrivateKey(key);
+            return Outcome<IssuedCredential>.Ok(new IssuedCredential(
+                IssuedCertificateView.From(record, time.GetUtcNow()),
+                certificate.ExportCertificatePem(),
+                key.ExportPkcs8PrivateKeyPem(),
+                withKey.Export(X509ContentType.Pkcs12, password),
+                password));
+        }
+    }
+
+    public async Task<Outcome<IssuedCertificateView>> RevokeAsync(ClaimsPrincipal actor, string serialNumber, string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 200)
+        {
+            return Outcome<IssuedCertificateView>.Invalid(new FieldError("reason", "certificate.revocation_reason", "请填写吊销原因（不超过200字）"));
+        }
+
+        var record = await db.IssuedCertificates.FirstOrDefaultAsync(c => c.SerialNumber == serialNumber.ToUpperInvariant());
+        if (record is null)
+        {
+            return Outcome<IssuedCertificateView>.NotFound("certificate.not_found", "证书不存在");
+        }
+
+        if (record.RevokedAt is not null)
+        {
+            return Outcome<IssuedCertificateView>.Conflict("certificate.already_revoked", "该证书已被吊销");
+        }
+
+        record.RevokedAt = time.GetUtcNow();
+        record.RevokedBy = actor.Actor();
+        record.RevocationReason = reason.Trim();
+        await db.SaveChangesAsync();
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Certificate_Revoked, AuditOutcome.Success) { Target = $"certificate:{record.SerialNumber}", Detail = record.RevocationReason });
+        return Outcome<IssuedCertificateView>.Ok(IssuedCertificateView.From(record, time.GetUtcNow()));
+    }
+
+    public async Task<IReadOnlyList<IssuedCertificateView>> ListAsync(int? unitId = null)
+    {
+        var query = db.IssuedCertificates.AsNoTracking();
+        if (unitId is { } id)
+        {
+            query = query.Where(c => c.UnitId == id);
+        }
+
+        var now = time.GetUtcNow();
+        var rows = await query.OrderByDescending(c => c.Id).Take(500).ToListAsync();
+        return [.. rows.Select(r => IssuedCertificateView.From(r, now))];
+    }
+
+    public async Task<byte[]> CrlAsync()
+    {
+        var revoked = await db.IssuedCertificates.AsNoTracking().Where(c => c.RevokedAt != null)
+            .Select(c => new { c.SerialNumber, c.RevokedAt }).ToListAsync();
+        // The CRL number only has to grow: the count of revocations does, since revocations are never undone.
+        return ca.BuildCrl(revoked.Select(r => (r.SerialNumber, r.RevokedAt!.Value)), new(revoked.Count + 1), time.GetUtcNow());
+    }
+}

@@ -1,0 +1,45 @@
+using CreditShare.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreditShare.Web.Features.Certificates;
+
+public sealed record RevokeRequest(string? Reason);
+
+public sealed record IssuedCredentialAnswer(IssuedCertificateView Certificate, string CertificatePem, string PrivateKeyPem);
+
+public sealed record WhoAmI(string UnitCode, string UnitId, string CertificateSerial);
+
+public static class CertificatesApi
+{
+    public static RouteGroupBuilder MapCertificates(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/certificates").WithTags("客户端证书").RequireAuthorization(Policies.SecurityAdmin);
+        group.MapGet("/", async (int? unitId, CertificateService certificates) => TypedResults.Ok(await certificates.ListAsync(unitId)));
+        group.MapPost("/", IssueAsync);
+        group.MapPost("/{serial}/revoke", async Task<Results<Ok<IssuedCertificateView>, ProblemHttpResult>> (string serial, RevokeRequest body, CertificateService certificates, HttpContext http) =>
+        {
+            var outcome = await certificates.RevokeAsync(http.User, serial, body.Reason);
+            return outcome.IsOk ? TypedResults.Ok(outcome.Value!) : outcome.ToProblem();
+        });
+
+        // Public by nature: relying parties fetch the CRL without credentials.
+        routes.MapGet("/pki/crl", async (CertificateService certificates) => TypedResults.File(await certificates.CrlAsync(), "application/pkix-crl", "creditshare.crl"))
+            .WithTags("客户端证书").AllowAnonymous();
+        routes.MapGet("/pki/ca.crt", (CertificateAuthority ca) => TypedResults.Text(ca.Certificate.ExportCertificatePem(), "application/x-pem-file"))
+            .WithTags("客户端证书").AllowAnonymous();
+
+        // The smallest machine endpoint: a unit's system checks its certificate works before it reports.
+        routes.MapGet("/api/v1/machine/whoami", (HttpContext http) => TypedResults.Ok(new WhoAmI(
+                http.User.UnitCode()!, http.User.FindFirst(CurrentUser.UnitIdClaim)!.Value, http.User.FindFirst(CurrentUser.CertificateSerialClaim)!.Value)))
+            .WithTags("单位系统接入").RequireAuthorization(Policies.UnitSystem);
+        return group;
+    }
+
+    private static async Task<Results<Ok<IssuedCredentialAnswer>, ProblemHttpResult>> IssueAsync(IssueRequest body, CertificateService certificates, HttpContext http)
+    {
+        var outcome = await certificates.IssueAsync(http.User, body);
+        return outcome.IsOk
+            ? TypedResults.Ok(new IssuedCredentialAnswer(outcome.Value!.Certificate, outcome.Value.CertificatePem, outcome.Value.PrivateKeyPem))
+            : outcome.ToProblem();
+    }
+}

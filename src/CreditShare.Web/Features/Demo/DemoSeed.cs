@@ -1,0 +1,136 @@
+using System.Security.Claims;
+using System.Text;
+using CreditShare.Core.Accounts;
+using CreditShare.Core.Codes;
+using CreditShare.Web.Data;
+using CreditShare.Web.Features.Accounts;
+using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Units;
+using CreditShare.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CreditShare.Web.Features.Demo;
+
+/// <summary>
+/// Development only: a living demo platform on first start — units, one account per role with its authenticator
+/// already bound, and client certificates for two units. Everything goes through the same services as the console.
+/// Credentials are random per machine and written to data/demo-credentials.txt, never to the repository.
+/// </summary>
+public static class DemoSeed
+{
+    public const string CredentialsFile = "data/demo-credentials.txt";
+
+    private sealed record DemoUnit(string Key, string Name, string Prefix8, string Org8, string Region, string[] Roles, string Contact, string Mobile);
+
+    private sealed record DemoAccount(string UserName, string DisplayName, string UnitKey, string Role);
+
+    private static readonly DemoUnit[] Units =
+    [
+        new("center", "宁夏回族自治区社会信用服务中心", "12640000", "45500003", "640000", ["center"], "马建国", "13995000001"),
+        new("scjg", "宁夏回族自治区市场监督管理厅", "11640000", "01350012", "640000", ["source"], "李明", "13995000002"),
+        new("sw", "国家税务总局宁夏回族自治区税务局", "11640000", "01350567", "640000", ["source"], "王芳", "13995000003"),
+        new("fy", "银川市中级人民法院", "11640100", "01350890", "640100", ["source"], "张伟", "13995000004"),
+        new("fgw", "宁夏回族自治区发展和改革委员会", "11640000", "01350234", "640000", ["source", "user"], "刘洋", "13995000005"),
+        new("bank", "宁夏银行股份有限公司", "91640000", "71064543", "640000", ["financial_institution"], "陈静", "13995000006"),
+        new("agency", "宁夏诚信信用服务有限公司", "91640100", "MA76LK12", "640100", ["credit_agency"], "赵磊", "13995000007"),
+    ];
+
+    private static readonly DemoAccount[] Accounts =
+    [
+        new("sysadmin", "系统管理员（演示）", "center", StaffRoles.SystemAdmin),
+        new("secadmin", "安全管理员（演示）", "center", StaffRoles.SecurityAdmin),
+        new("auditor", "审计管理员（演示）", "center", StaffRoles.AuditAdmin),
+        new("reviewer", "业务审核员（演示）", "center", StaffRoles.Reviewer),
+        new("querier", "查询员（演示）", "center", StaffRoles.Querier),
+        new("reporter", "市场监管报送员（演示）", "scjg", StaffRoles.Reporter),
+        new("userquery", "发改委查询员（演示）", "fgw", StaffRoles.UserUnitQuerier),
+    ];
+
+    /// <summary>A valid USCC from an 8-character prefix and an 8-character organisation code (both check characters computed).</summary>
+    public static string MakeUscc(string prefix8, string org8)
+    {
+        var org = org8 + OrganizationCheck(org8);
+        var first17 = prefix8 + org;
+        return first17 + UnifiedSocialCreditCode.ComputeCheckCharacter(first17);
+    }
+
+    private static char OrganizationCheck(string org8)
+    {
+        int[] weights = [3, 7, 9, 10, 5, 8, 4, 2];
+        var sum = 0;
+        for (var i = 0; i < 8; i++)
+        {
+            var c = org8[i];
+            sum += (char.IsAsciiDigit(c) ? c - '0' : c - 'A' + 10) * weights[i];
+        }
+
+        var check = 11 - (sum % 11);
+        return check switch { 10 => 'X', 11 => '0', _ => (char)('0' + check) };
+    }
+
+    public static async Task RunAsync(IServiceProvider root, ILogger logger)
+    {
+        await using var scope = root.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<AppDbContext>();
+        if (await db.Units.AnyAsync())
+        {
+            return;
+        }
+
+        var system = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "demo-seed")], "seed"));
+        var registry = services.GetRequiredService<UnitRegistry>();
+        var unitIds = new Dictionary<string, int>();
+        var unitCodes = new Dictionary<string, string>();
+        foreach (var unit in Units)
+        {
+            var contact = new ContactInput(unit.Contact, "0951-6000000", unit.Mobile, null);
+            var leader = new ContactInput("分管领导" + unit.Contact[..1], "0951-6000001", null, null);
+            var created = await registry.CreateAsync(system, new UnitInput(unit.Name, MakeUscc(unit.Prefix8, unit.Org8), unit.Region, unit.Roles, contact, leader));
+            if (!created.IsOk)
+            {
+                throw new InvalidOperationException($"Demo unit {unit.Name}: {string.Join("; ", created.Errors.Select(e => e.Message))}");
+            }
+
+            unitIds[unit.Key] = created.Value!.Id;
+            unitCodes[unit.Key] = created.Value.Uscc;
+        }
+
+        var admin = services.GetRequiredService<AccountAdministration>();
+        var users = services.GetRequiredService<StaffUserManager>();
+        var report = new StringBuilder();
+        report.AppendLine("CreditShare 演示账号（仅开发环境；每台机器随机生成）");
+        report.AppendLine("账号\t角色\t密码\t动态口令密钥（Base32，可导入任何 TOTP 应用）");
+        foreach (var account in Accounts)
+        {
+            var created = await admin.CreateAsync(system, new NewAccount(account.UserName, account.DisplayName, unitIds[account.UnitKey], [account.Role]));
+            if (!created.IsOk)
+            {
+                throw new InvalidOperationException($"Demo account {account.UserName}: {string.Join("; ", created.Errors.Select(e => e.Message))}");
+            }
+
+            // Demo accounts are ready to use: password kept, authenticator bound (real accounts do both at first sign-in).
+            var user = (await users.FindByNameAsync(account.UserName))!;
+            user.MustChangePassword = false;
+            await users.UpdateAsync(user);
+            await users.ResetAuthenticatorKeyAsync(user);
+            await users.SetTwoFactorEnabledAsync(user, true);
+            var key = await users.GetAuthenticatorKeyAsync(user);
+            report.AppendLine($"{account.UserName}\t{account.Role}\t{created.Value!.InitialPassword}\t{key}");
+        }
+
+        var certificates = services.GetRequiredService<CertificateService>();
+        var directory = Path.GetFullPath(Path.Combine("data", "demo-certs"));
+        report.AppendLine();
+        report.AppendLine($"演示客户端证书（{directory}）：");
+        foreach (var key in new[] { "scjg", "fgw" })
+        {
+            var issued = await certificates.IssueAsync(system, new IssueRequest(unitIds[key], 24));
+            var paths = Cli.WriteCredential(issued.Value!, directory, unitCodes[key]);
+            report.AppendLine($"{Units.First(u => u.Key == key).Name}\t{paths.Certificate}\t{paths.Key}\t{paths.Pkcs12}（口令 {issued.Value!.Pkcs12Password}）");
+        }
+
+        CertificateAuthority.WritePrivate(CredentialsFile, report.ToString());
+        logger.LogInformation("Demo data created; credentials in {File}", Path.GetFullPath(CredentialsFile));
+    }
+}

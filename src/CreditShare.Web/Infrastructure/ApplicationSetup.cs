@@ -1,0 +1,144 @@
+using CreditShare.Web.Data;
+using CreditShare.Web.Features.Accounts;
+using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Catalog;
+using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Units;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
+
+namespace CreditShare.Web.Infrastructure;
+
+public static class ApplicationSetup
+{
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddAppDatabase(configuration);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+        services.AddExceptionHandler<RequestExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        services.AddStaffAccounts(configuration);
+        services.AddMachineAccess(configuration);
+        services.AddAuthorizationBuilder().AddCreditSharePolicies();
+        services.Configure<CertificateAuthorityOptions>(configuration.GetSection("CertificateAuthority"));
+        services.AddSingleton<CertificateAuthority>();
+        services.AddScoped<CertificateService>();
+        services.AddSingleton<AuditWriter>();
+        services.AddScoped<AuditVerifier>();
+        services.AddScoped<UnitRegistry>();
+        services.AddScoped<CatalogService>();
+
+        services.AddRazorPages(o =>
+        {
+            // Pages live in their feature folders: Features/Units/Index.cshtml answers /Units.
+            o.RootDirectory = "/Features";
+            o.Conventions.AuthorizeFolder("/", Policies.Staff);
+            foreach (var page in new[] { "/SignIn/Index", "/SignIn/SecondFactor", "/SignIn/Enrol", "/SignIn/Denied", "/SignIn/SignOut" })
+            {
+                o.Conventions.AllowAnonymousToPage(page);
+            }
+            o.Conventions.AuthorizeFolder("/Accounts", Policies.SecurityAdmin);
+            o.Conventions.AuthorizeFolder("/Certificates", Policies.SecurityAdmin);
+            o.Conventions.AuthorizeFolder("/Audit", Policies.AuditAdmin);
+        });
+
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownIPNetworks.Clear();
+            o.KnownProxies.Clear();
+            foreach (var proxy in configuration.GetSection("ReverseProxy:TrustedProxies").Get<string[]>() ?? [])
+            {
+                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication UseApplication(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseForwardedCertificatesFromTrustedProxies();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<ForcePasswordChange>();
+
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOpenApi();
+        app.MapScalarApiReference("/api-docs", o => o.WithTitle("CreditShare 接口文档"));
+        app.MapUnits();
+        app.MapCatalog();
+        app.MapAccounts();
+        app.MapCertificates();
+        app.MapAudit();
+        app.MapRazorPages();
+        return app;
+    }
+
+    /// <summary>Applies migrations and loads what an empty platform needs: roles and the built-in catalog.</summary>
+    public static async Task MigrateAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.MigrateAsync();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Core.Accounts.StaffRoles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+
+        await scope.ServiceProvider.GetRequiredService<CatalogService>().EnsureBuiltInAsync();
+    }
+}
+
+internal sealed class DatabaseHealthCheck(AppDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("数据库不可达");
+}
+
+/// <summary>An account that still has its one-time password can do nothing but change it (or sign out).</summary>
+internal sealed class ForcePasswordChange(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Items.TryGetValue(StaffSessions.MustChangePasswordItem, out var must) && must is true
+            && !context.Request.Path.StartsWithSegments("/SignIn"))
+        {
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                await Problems.Forbidden("account.must_change_password", "首次登录须先修改初始密码").ExecuteAsync(context);
+                return;
+            }
+
+            context.Response.Redirect("/SignIn/ChangePassword");
+            return;
+        }
+
+        await next(context);
+    }
+}

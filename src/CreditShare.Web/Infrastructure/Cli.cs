@@ -1,0 +1,222 @@
+using System.Security.Claims;
+using CreditShare.Core.Accounts;
+using CreditShare.Core.Codes;
+using CreditShare.Web.Data;
+using CreditShare.Web.Features.Accounts;
+using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Units;
+using Microsoft.EntityFrameworkCore;
+
+namespace CreditShare.Web.Infrastructure;
+
+/// <summary>
+/// One-shot operator commands, run as <c>dotnet run --project src/CreditShare.Web -- COMMAND [--option value]</c>.
+/// They use the same services (and so the same checks and audit) as the web console.
+/// </summary>
+public static class Cli
+{
+    public static readonly IReadOnlyList<string> Commands = ["migrate", "create-admin", "issue-cert", "verify-audit", "create-ca", "totp"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
+
+    /// <summary>create-ca needs no database or host, so it runs before the host is built.</summary>
+    public static int? RunBeforeHost(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "create-ca")
+        {
+            return null;
+        }
+
+        var options = Options(args);
+        var directory = options.GetValueOrDefault("out") ?? "ca";
+        var name = options.GetValueOrDefault("name") ?? "CreditShare Platform CA";
+        var certificate = Path.Combine(directory, "ca.crt");
+        var key = Path.Combine(directory, "ca.key");
+        if (File.Exists(certificate) || File.Exists(key))
+        {
+            Console.Error.WriteLine($"{certificate} or {key} exists already; refusing to overwrite a CA.");
+            return 1;
+        }
+
+        CertificateAuthority.CreateCa(certificate, key, name, DateTimeOffset.UtcNow);
+        Console.WriteLine($"CA written: {certificate} (public), {key} (private, mode 600). Set CertificateAuthority:CertificatePath and :KeyPath to them.");
+        return 0;
+    }
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        var options = Options(args);
+        switch (args[0])
+        {
+            case "migrate":
+                await ApplicationSetup.MigrateAsync(app.Services);
+                Console.WriteLine("数据库迁移完成 / migrations applied.");
+                return 0;
+            case "verify-audit":
+                return await VerifyAuditAsync(app);
+            case "create-admin":
+                await ApplicationSetup.MigrateAsync(app.Services);
+                return await CreateAdminAsync(app, options);
+            case "issue-cert":
+                return await IssueCertificateAsync(app, options);
+            case "totp" when app.Environment.IsDevelopment():
+                return await PrintTotpAsync(app, args.Length > 1 ? args[1] : "");
+            default:
+                Console.Error.WriteLine($"Unknown or unavailable command: {args[0]}");
+                return 1;
+        }
+    }
+
+    private static async Task<int> VerifyAuditAsync(WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync();
+        if (result.Intact)
+        {
+            Console.WriteLine($"审计链完整：已校验 {result.EntriesChecked} 条 / audit chain intact: {result.EntriesChecked} entries.");
+            return 0;
+        }
+
+        Console.WriteLine($"审计链断裂于第 {result.FirstBreak!.Sequence} 条：{result.FirstBreak.Message} / audit chain broken at entry {result.FirstBreak.Sequence} ({result.FirstBreak.Reason}).");
+        return 2;
+    }
+
+    /// <summary>Creates the first 安全管理员 with a one-time password; refuses once any security administrator exists.</summary>
+    private static async Task<int> CreateAdminAsync(WebApplication app, Dictionary<string, string> options)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<AppDbContext>();
+        var users = services.GetRequiredService<StaffUserManager>();
+        if ((await users.GetUsersInRoleAsync(StaffRoles.SecurityAdmin)).Count > 0)
+        {
+            Console.Error.WriteLine("A 安全管理员 exists already: further accounts are created in the console by that administrator.");
+            return 1;
+        }
+
+        var center = await db.Units.FirstOrDefaultAsync(u => (u.Roles & UnitRoles.Center) != 0);
+        if (center is null)
+        {
+            var uscc = UnifiedSocialCreditCode.Check(options.GetValueOrDefault("center-uscc"));
+            if (!uscc.IsValid || !options.ContainsKey("center-name"))
+            {
+                Console.Error.WriteLine("No center unit yet: pass --center-name NAME --center-uscc USCC --region CODE (and --contact NAME --mobile NUMBER).");
+                foreach (var error in uscc.Errors)
+                {
+                    Console.Error.WriteLine($"  {error.Field}: {error.Message}");
+                }
+
+                return 1;
+            }
+
+            var contact = new ContactInput(options.GetValueOrDefault("contact") ?? "未填写", null, options.GetValueOrDefault("mobile") ?? "13800000000", null);
+            var created = await services.GetRequiredService<UnitRegistry>().CreateAsync(System(), new UnitInput(
+                options["center-name"], uscc.Value, options.GetValueOrDefault("region") ?? "640000", ["center"], contact, contact));
+            if (!created.IsOk)
+            {
+                foreach (var error in created.Errors)
+                {
+                    Console.Error.WriteLine($"  {error.Field}: {error.Message}");
+                }
+
+                return 1;
+            }
+
+            center = await db.Units.FirstAsync(u => u.Id == created.Value!.Id);
+        }
+
+        var userName = options.GetValueOrDefault("user") ?? "secadmin";
+        var outcome = await services.GetRequiredService<AccountAdministration>().CreateAsync(System(),
+            new NewAccount(userName, options.GetValueOrDefault("name") ?? "安全管理员", center.Id, [StaffRoles.SecurityAdmin]));
+        if (!outcome.IsOk)
+        {
+            foreach (var error in outcome.Errors)
+            {
+                Console.Error.WriteLine($"  {error.Field}: {error.Message}");
+            }
+
+            return 1;
+        }
+
+        Console.WriteLine($"安全管理员已创建：{userName}");
+        Console.WriteLine($"一次性初始密码（仅显示这一次，首次登录须修改并绑定动态口令）：{outcome.Value!.InitialPassword}");
+        return 0;
+    }
+
+    private static async Task<int> IssueCertificateAsync(WebApplication app, Dictionary<string, string> options)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<AppDbContext>();
+        var code = CodeText.Normalize(options.GetValueOrDefault("unit"));
+        var unit = await db.Units.FirstOrDefaultAsync(u => u.Uscc == code);
+        if (unit is null)
+        {
+            Console.Error.WriteLine("Pass --unit USCC of a registered unit (and optionally --months 24|48 --out DIRECTORY).");
+            return 1;
+        }
+
+        var months = int.TryParse(options.GetValueOrDefault("months"), out var m) ? m : 24;
+        var outcome = await services.GetRequiredService<CertificateService>().IssueAsync(System(), new IssueRequest(unit.Id, months));
+        if (!outcome.IsOk)
+        {
+            foreach (var error in outcome.Errors)
+            {
+                Console.Error.WriteLine($"  {error.Field}: {error.Message}");
+            }
+
+            return 1;
+        }
+
+        var paths = WriteCredential(outcome.Value!, options.GetValueOrDefault("out") ?? Path.Combine("data", "certs"), unit.Uscc);
+        Console.WriteLine($"证书已签发：序列号 {outcome.Value!.Certificate.SerialNumber}，有效期至 {outcome.Value.Certificate.NotAfter:yyyy-MM-dd}");
+        Console.WriteLine($"  {paths.Certificate}\n  {paths.Key}\n  {paths.Pkcs12}（口令：{outcome.Value.Pkcs12Password}）");
+        return 0;
+    }
+
+    public static (string Certificate, string Key, string Pkcs12) WriteCredential(IssuedCredential credential, string directory, string name)
+    {
+        Directory.CreateDirectory(directory);
+        var certificate = Path.Combine(directory, $"{name}.crt");
+        var key = Path.Combine(directory, $"{name}.key");
+        var pkcs12 = Path.Combine(directory, $"{name}.pfx");
+        File.WriteAllText(certificate, credential.CertificatePem);
+        CertificateAuthority.WritePrivate(key, credential.PrivateKeyPem);
+        File.WriteAllBytes(pkcs12, credential.Pkcs12);
+        return (certificate, key, pkcs12);
+    }
+
+    private static async Task<int> PrintTotpAsync(WebApplication app, string userName)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<StaffUserManager>();
+        var user = await users.FindByNameAsync(userName);
+        var key = user is null ? null : await users.GetAuthenticatorKeyAsync(user);
+        if (key is null)
+        {
+            Console.Error.WriteLine("Usage (Development only): totp USERNAME — prints the current code of a demo account.");
+            return 1;
+        }
+
+        Console.WriteLine(ReplayProtectedAuthenticator.CurrentCode(key, DateTimeOffset.UtcNow));
+        return 0;
+    }
+
+    private static ClaimsPrincipal System() => new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "cli")], "cli"));
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 1; i < args.Length - 1; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                options[args[i][2..]] = args[i + 1];
+                i++;
+            }
+        }
+
+        return options;
+    }
+}

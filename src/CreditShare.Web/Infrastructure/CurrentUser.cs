@@ -1,0 +1,19 @@
+using System.Security.Claims;
+
+namespace CreditShare.Web.Infrastructure;
+
+public static class CurrentUser
+{
+    public const string SessionClaim = "creditshare:sid";
+    public const string UnitClaim = "creditshare:unit";
+    public const string UnitIdClaim = "creditshare:unit_id";
+    public const string CertificateSerialClaim = "creditshare:cert_serial";
+
+    public static string? UserId(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
+
+    public static string? UnitCode(this ClaimsPrincipal user) => user.FindFirstValue(UnitClaim);
+
+    public static string? SessionId(this ClaimsPrincipal user) => user.FindFirstValue(SessionClaim);
+
+    public static string Actor(this ClaimsPrincipal user) => user.Identity?.Name ?? "system";
+}

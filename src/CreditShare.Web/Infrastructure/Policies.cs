@@ -1,0 +1,25 @@
+using CreditShare.Core.Accounts;
+using Microsoft.AspNetCore.Authentication.Certificate;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace CreditShare.Web.Infrastructure;
+
+/// <summary>Authorization policies, one per duty: each route group and page folder names the one it needs.</summary>
+public static class Policies
+{
+    public const string Staff = "staff";
+    public const string SystemAdmin = "system-admin";
+    public const string SecurityAdmin = "security-admin";
+    public const string AuditAdmin = "audit-admin";
+    public const string UnitSystem = "unit-system";
+
+    public static AuthorizationBuilder AddCreditSharePolicies(this AuthorizationBuilder builder) => builder
+        .AddPolicy(Staff, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser())
+        .AddPolicy(SystemAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.SystemAdmin))
+        .AddPolicy(SecurityAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.SecurityAdmin))
+        .AddPolicy(AuditAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.AuditAdmin))
+        // Machine access: a unit's system or gateway presenting a client certificate our CA issued.
+        .AddPolicy(UnitSystem, p => p.AddAuthenticationSchemes(CertificateAuthenticationDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser().RequireClaim(CurrentUser.CertificateSerialClaim));
+}
