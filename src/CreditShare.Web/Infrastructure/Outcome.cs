@@ -50,7 +50,8 @@ public sealed record Outcome<T>(OutcomeKind Kind, T? Value, IReadOnlyList<FieldE
 
         foreach (var error in Errors)
         {
-            var key = error.Field.Length == 0 ? string.Empty : $"{prefix}.{char.ToUpperInvariant(error.Field[0])}{error.Field[1..]}";
+            var key = error.Field.Length == 0 ? string.Empty
+                : $"{prefix}.{string.Join('.', error.Field.Split('.').Select(s => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..]))}";
             modelState.AddModelError(key, error.Message);
         }
     }

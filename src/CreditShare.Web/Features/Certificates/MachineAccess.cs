@@ -64,7 +64,7 @@ public static class MachineAccess
             {
                 if (ca.Value.CertificatePath is { } path && File.Exists(path))
                 {
-                    o.CustomTrustStore.Add(X509CertificateLoader.LoadCertificate(X509Certificate2.CreateFromPemFile(path).RawData));
+                    o.CustomTrustStore.Add(X509Certificate2.CreateFromPem(File.ReadAllText(path)));
                 }
             });
         services.AddCertificateForwarding(o =>
