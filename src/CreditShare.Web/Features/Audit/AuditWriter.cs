@@ -65,7 +65,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
             var entry = new AuditEntry
             {
                 Sequence = (last?.Sequence ?? 0) + 1,
-                // Microsecond precision: what both databases store exactly, so the hash survives the round trip.
+                // Millisecond precision: stored exactly by both databases, so the hash survives the round trip.
                 OccurredAt = Truncate(time.GetUtcNow()),
                 EventCode = (int)record.Event,
                 Account = Clip(record.Account ?? (authenticated ? user!.Actor() : null), 256),
@@ -95,7 +95,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
     public Task WriteAsync(AuditEvent auditEvent, string outcome, string? target = null, string? detail = null, CancellationToken cancellationToken = default) =>
         WriteAsync(new AuditRecord(auditEvent, outcome) { Target = target, Detail = detail }, cancellationToken);
 
-    private static DateTimeOffset Truncate(DateTimeOffset value) => new(value.Ticks - (value.Ticks % 10), TimeSpan.Zero);
+    private static DateTimeOffset Truncate(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     private static string? Clip(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 }

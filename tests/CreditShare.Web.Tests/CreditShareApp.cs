@@ -1,0 +1,121 @@
+using System.Security.Claims;
+using CreditShare.Web.Data;
+using CreditShare.Web.Features.Accounts;
+using CreditShare.Web.Features.Demo;
+using CreditShare.Web.Features.Units;
+using CreditShare.Web.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CreditShare.Web.Tests;
+
+public sealed record TestStaff(string Id, string UserName, string Password, string? TotpKey, int UnitId);
+
+/// <summary>
+/// The whole web host on a fresh database of the provider under test, with a clock the tests move. Certificates for
+/// the CA and the TLS server are made for each app in a temporary folder.
+/// </summary>
+public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string pki = Directory.CreateTempSubdirectory("creditshare-pki-").FullName;
+    private int counter;
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public TestDatabase Database { get; } = TestDatabase.Create();
+
+    public Dictionary<string, int> UnitIds { get; } = [];
+
+    public IReadOnlyDictionary<string, string?> PkiPaths => new Dictionary<string, string?>
+    {
+        ["CertificateAuthority:CertificatePath"] = Path.Combine(pki, "ca.crt"),
+        ["CertificateAuthority:KeyPath"] = Path.Combine(pki, "ca.key"),
+        ["Tls:CertificatePath"] = Path.Combine(pki, "server.crt"),
+        ["Tls:KeyPath"] = Path.Combine(pki, "server.key"),
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        TlsSetup.EnsureDevelopmentCertificates(PkiPaths, DateTimeOffset.UtcNow);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Database.Provider);
+        builder.UseSetting("ConnectionStrings:CreditShare", Database.ConnectionString);
+        foreach (var (key, value) in PkiPaths)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    public virtual async Task InitializeAsync()
+    {
+        await Database.CreateAsync();
+        await ApplicationSetup.MigrateAsync(Services);
+        UnitIds["center"] = await CreateUnitAsync("测试信用中心", "12640000", ["center"]);
+        UnitIds["source"] = await CreateUnitAsync("测试市场监督管理局", "11640100", ["source"]);
+        UnitIds["user"] = await CreateUnitAsync("测试发展和改革委员会", "11640200", ["user"]);
+    }
+
+    public new virtual async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DropAsync();
+        Directory.Delete(pki, recursive: true);
+    }
+
+    public static ClaimsPrincipal System { get; } = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "test-setup")], "test"));
+
+    /// <summary>A unit with a valid, unique USCC under the given 8-character prefix.</summary>
+    public async Task<int> CreateUnitAsync(string name, string prefix8, string[] roles)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var org = $"{Interlocked.Increment(ref counter) + (Random.Shared.Next(1000, 9999) * 1000):D8}";
+        var contact = new ContactInput("联系人", "0951-1234567", "13912345678", null);
+        var outcome = await scope.ServiceProvider.GetRequiredService<UnitRegistry>()
+            .CreateAsync(System, new UnitInput(name, DemoSeed.MakeUscc(prefix8, org[..8]), "640100", roles, contact, contact));
+        Assert.True(outcome.IsOk, string.Join("; ", outcome.Errors.Select(e => e.Message)));
+        return outcome.Value!.Id;
+    }
+
+    /// <summary>A staff account ready to sign in: its password changed from the one-time one, and (by default) TOTP bound.</summary>
+    public async Task<TestStaff> CreateStaffAsync(string role, string unit = "center", bool enrolled = true, string? userName = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var admin = scope.ServiceProvider.GetRequiredService<AccountAdministration>();
+        var users = scope.ServiceProvider.GetRequiredService<StaffUserManager>();
+        userName ??= $"u{Guid.NewGuid():N}"[..12];
+        var created = await admin.CreateAsync(System, new NewAccount(userName, "测试人员", UnitIds[unit], [role]));
+        Assert.True(created.IsOk, string.Join("; ", created.Errors.Select(e => e.Message)));
+        var user = (await users.FindByNameAsync(userName))!;
+        user.MustChangePassword = false;
+        await users.UpdateAsync(user);
+        string? key = null;
+        if (enrolled)
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            await users.SetTwoFactorEnabledAsync(user, true);
+            key = await users.GetAuthenticatorKeyAsync(user);
+        }
+
+        return new TestStaff(user.Id, userName, created.Value!.InitialPassword, key, user.UnitId);
+    }
+
+    /// <summary>The code an authenticator shows at the app's current (fake) time.</summary>
+    public string TotpNow(TestStaff staff) => ReplayProtectedAuthenticator.CurrentCode(staff.TotpKey!, Clock.GetUtcNow());
+
+    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+}

@@ -1,0 +1,35 @@
+using CreditShare.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CreditShare.Web.Tests.Data;
+
+public class MigrationTests(CreditShareApp app) : IClassFixture<CreditShareApp>
+{
+    [Fact]
+    public async Task An_empty_database_is_migrated_to_the_latest_model_with_roles_and_catalog()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(7, await db.Roles.CountAsync());
+        Assert.Equal(6, await db.CatalogVersions.CountAsync(c => c.IsCurrent));
+        Assert.Equal(app.Database.IsPostgres ? "Npgsql.EntityFrameworkCore.PostgreSQL" : "Microsoft.EntityFrameworkCore.Sqlite", db.Database.ProviderName);
+    }
+
+    [Fact]
+    public async Task Sqlite_runs_in_wal_mode_with_full_synchronous_commits()
+    {
+        if (app.Database.IsPostgres)
+        {
+            return;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.OpenConnectionAsync();
+        Assert.Equal("wal", await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToAsyncEnumerable().FirstAsync());
+        Assert.Equal(2, await db.Database.SqlQueryRaw<int>("PRAGMA synchronous").ToAsyncEnumerable().FirstAsync());
+    }
+}
