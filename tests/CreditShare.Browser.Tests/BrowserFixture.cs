@@ -1,0 +1,59 @@
+using CreditShare.Web.Tests;
+using Microsoft.Playwright;
+
+namespace CreditShare.Browser.Tests;
+
+/// <summary>
+/// The app on a real Kestrel port and Debian's Chromium driven by Playwright. Playwright never downloads a browser
+/// here: it launches /usr/bin/chromium (or CHROMIUM_PATH).
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public KestrelApp App { get; } = new();
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    private IPlaywright? playwright;
+
+    public async Task InitializeAsync()
+    {
+        await App.InitializeAsync();
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.CloseAsync();
+        playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser profile; the test server's certificate comes from a test CA the browser does not know.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            IgnoreHTTPSErrors = true,
+            BaseURL = App.BaseAddress.ToString(),
+            Locale = "zh-CN",
+            ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
+        });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Saves a screenshot for the README when CREDITSHARE_SCREENSHOTS names a folder.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("CREDITSHARE_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = false });
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.RegularExpressions;
+using CreditShare.Core.Accounts;
+using CreditShare.Web.Features.Accounts;
+using Microsoft.Playwright;
+
+namespace CreditShare.Browser.Tests;
+
+public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Staff_signs_in_with_totp_uses_a_console_page_and_signs_out()
+    {
+        var app = fixture.App;
+        var staff = await app.CreateStaffAsync(StaffRoles.SystemAdmin);
+        var page = await fixture.NewPageAsync();
+
+        await page.GotoAsync("/Units");
+        Assert.Contains("/SignIn", page.Url);
+        await page.GetByLabel("用户名").FillAsync(staff.UserName);
+        await page.GetByLabel("密码").FillAsync(staff.Password);
+        await BrowserFixture.ScreenshotAsync(page, "sign-in");
+        await page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/SignIn/SecondFactor"));
+        await page.GetByLabel("动态口令").FillAsync(app.TotpNow(staff));
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+
+        // Back where we wanted to go, signed in.
+        await page.WaitForURLAsync(new Regex("/Units$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "测试市场监督管理局" })).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "units");
+
+        // A wrong code is explained next to the field it belongs to, and nothing is saved.
+        await page.GetByRole(AriaRole.Link, new() { Name = "新增单位" }).ClickAsync();
+        await page.GetByLabel("单位名称").FillAsync("浏览器新增单位");
+        await page.GetByLabel("统一社会信用代码").FillAsync("91440300708461136U");
+        await page.GetByLabel("行政区划代码").FillAsync("640100");
+        await page.GetByLabel("数据源单位").CheckAsync();
+        await page.Locator("#Input_Responsible_Name").FillAsync("甲");
+        await page.Locator("#Input_Responsible_Mobile").FillAsync("13900000000");
+        await page.Locator("#Input_Leader_Name").FillAsync("乙");
+        await page.Locator("#Input_Leader_Mobile").FillAsync("13900000001");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-valmsg-for='Input.Uscc']")).ToHaveTextAsync("统一社会信用代码校验位错误");
+        await BrowserFixture.ScreenshotAsync(page, "unit-validation");
+
+        // Corrected, it is saved.
+        await page.GetByLabel("统一社会信用代码").FillAsync("91440300708461136T");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("单位信息已保存")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/SignIn"));
+        await Assertions.Expect(page.GetByText("已安全退出")).ToBeVisibleAsync();
+        await page.GotoAsync("/Units");
+        Assert.Contains("/SignIn", page.Url);
+    }
+
+    [Fact]
+    public async Task A_new_account_enrols_its_authenticator_from_the_qr_page()
+    {
+        var app = fixture.App;
+        var staff = await app.CreateStaffAsync(StaffRoles.Reviewer, enrolled: false);
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/SignIn");
+        await page.GetByLabel("用户名").FillAsync(staff.UserName);
+        await page.GetByLabel("密码").FillAsync(staff.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/SignIn/Enrol"));
+        await Assertions.Expect(page.Locator(".qr svg")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "enrol");
+        var key = await page.Locator("#shared-key").InnerTextAsync();
+        await page.GetByLabel("动态口令").FillAsync(ReplayProtectedAuthenticator.CurrentCode(key, app.Clock.GetUtcNow()));
+        await page.GetByRole(AriaRole.Button, new() { Name = "绑定并登录" }).ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/SignIn/RecoveryCodes"));
+        var codes = (await page.Locator("#recovery-codes").InnerTextAsync()).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(10, codes.Length);
+        await page.GetByRole(AriaRole.Link, new() { Name = "继续" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("欢迎") })).ToBeVisibleAsync();
+    }
+}
