@@ -3,13 +3,17 @@ using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
 using CreditShare.Web.Features.Units;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Web.Data;
 
-public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options)
+public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>Cookie and token keys, shared by every app instance on the same database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Unit> Units => Set<Unit>();
 
     public DbSet<UnitContactChange> UnitContactChanges => Set<UnitContactChange>();

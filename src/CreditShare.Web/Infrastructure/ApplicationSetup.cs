@@ -4,6 +4,7 @@ using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
 using CreditShare.Web.Features.Units;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,8 @@ public static class ApplicationSetup
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddAppDatabase(configuration);
+        // Keys live in the database so that a cookie issued by one instance is read by the others.
+        services.AddDataProtection().SetApplicationName("CreditShare").PersistKeysToDbContext<AppDbContext>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<RequestExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

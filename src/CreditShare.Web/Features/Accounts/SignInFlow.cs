@@ -1,8 +1,11 @@
 using System.Security.Claims;
+using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Web.Features.Accounts;
 
@@ -23,6 +26,7 @@ public sealed class SignInFlow(
     IPasswordHasher<StaffUser> hasher,
     StaffSessions sessions,
     AuditWriter audit,
+    AppDbContext db,
     IHttpContextAccessor http)
 {
     /// <summary>One message for unknown account, wrong password and lockout, so none of them can be told apart.</summary>
@@ -56,7 +60,7 @@ public sealed class SignInFlow(
             return (PasswordStep.Failed, GenericFailure);
         }
 
-        if (user.IsSuspended)
+        if (user.IsSuspended || !await UnitIsActiveAsync(user))
         {
             await audit.WriteAsync(new AuditRecord(AuditEvent.SignIn_AccountSuspended, AuditOutcome.Refused) { Account = user.UserName });
             return (PasswordStep.Failed, "账号已停用，请联系安全管理员。");
@@ -68,6 +72,9 @@ public sealed class SignInFlow(
         await Http.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(identity));
         return (user.TwoFactorEnabled ? PasswordStep.NeedsSecondFactor : PasswordStep.NeedsEnrolment, null);
     }
+
+    private Task<bool> UnitIsActiveAsync(StaffUser user) =>
+        db.Units.AnyAsync(u => u.Id == user.UnitId && u.Status == UnitStatus.Active);
 
     /// <summary>The account that passed the password step and still owes its second factor.</summary>
     public async Task<StaffUser?> PendingUserAsync()

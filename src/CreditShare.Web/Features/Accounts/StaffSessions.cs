@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -68,7 +69,15 @@ public sealed class StaffSessions(AppDbContext db, TimeProvider time, IOptions<S
         }
 
         var found = await db.StaffSessions.AsNoTracking().Where(s => s.Id == sessionId)
-            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { Session = s, u.UserName, u.IsSuspended, u.MustChangePassword })
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { Session = s, User = u })
+            .Join(db.Units, x => x.User.UnitId, u => u.Id, (x, unit) => new
+            {
+                x.Session,
+                x.User.UserName,
+                // An account of a suspended unit is as good as suspended.
+                IsSuspended = x.User.IsSuspended || unit.Status != UnitStatus.Active,
+                x.User.MustChangePassword,
+            })
             .FirstOrDefaultAsync();
         if (found is null || found.Session.EndedAt is not null)
         {

@@ -82,6 +82,21 @@ public class SessionTests(CreditShareApp app) : IClassFixture<CreditShareApp>
         Assert.Contains("账号已停用", await refused.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Suspending_a_unit_ends_the_sessions_of_its_staff()
+    {
+        var unitId = await app.CreateUnitAsync("将被暂停的报送单位", "11640400", ["source"]);
+        app.UnitIds["suspended-source"] = unitId;
+        var reporter = await app.CreateStaffAsync(StaffRoles.Reporter, unit: "suspended-source");
+        var client = await app.SignInAsync(reporter);
+        Assert.True(await IsSignedInAsync(client));
+        var sysadmin = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.SystemAdmin));
+        Assert.Equal(HttpStatusCode.OK, (await sysadmin.PostAsync($"/api/v1/units/{unitId}/suspend", null)).StatusCode);
+        Assert.False(await IsSignedInAsync(client));
+        var refused = await app.Browser().PasswordStepAsync(reporter.UserName, reporter.Password);
+        Assert.Contains("账号已停用", await refused.Content.ReadAsStringAsync());
+    }
+
     private static async Task<string> CookieHeaderAsync(HttpClient client)
     {
         // The test client keeps cookies in its handler; a page that echoes nothing still lets us read them back via a request.
