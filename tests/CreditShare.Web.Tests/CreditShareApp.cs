@@ -29,6 +29,8 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public Dictionary<string, int> UnitIds { get; } = [];
 
+    public string ArchiveDirectory => Path.Combine(pki, "audit-archive");
+
     public IReadOnlyDictionary<string, string?> PkiPaths => new Dictionary<string, string?>
     {
         ["CertificateAuthority:CertificatePath"] = Path.Combine(pki, "ca.crt"),
@@ -43,6 +45,7 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("ConnectionStrings:CreditShare", Database.ConnectionString);
+        builder.UseSetting("Audit:ArchiveDirectory", ArchiveDirectory);
         foreach (var (key, value) in PkiPaths)
         {
             builder.UseSetting(key, value);

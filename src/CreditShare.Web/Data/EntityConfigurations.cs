@@ -114,3 +114,15 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Ignore(a => a.Facts);
     }
 }
+
+internal sealed class AuditArchiveConfiguration : IEntityTypeConfiguration<AuditArchive>
+{
+    public void Configure(EntityTypeBuilder<AuditArchive> builder)
+    {
+        builder.Property(a => a.ToHash).HasMaxLength(64);
+        builder.Property(a => a.FileName).HasMaxLength(200);
+        builder.Property(a => a.FileSha256).HasMaxLength(64);
+        // Two archivers running at once cannot both archive the same stretch of the chain.
+        builder.HasIndex(a => a.FromSequence).IsUnique();
+    }
+}

@@ -41,6 +41,10 @@ public static class ApplicationSetup
         services.AddScoped<CertificateService>();
         services.AddSingleton<AuditWriter>();
         services.AddScoped<AuditVerifier>();
+        services.AddScoped<AuditArchiver>();
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection("Audit"))
+            .Validate(o => o.RetentionDays >= AuditOptions.MinimumRetentionDays, $"Audit:RetentionDays must be at least {AuditOptions.MinimumRetentionDays}.")
+            .ValidateOnStart();
         services.AddScoped<UnitRegistry>();
         services.AddScoped<CatalogService>();
 

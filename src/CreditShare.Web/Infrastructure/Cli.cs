@@ -16,7 +16,7 @@ namespace CreditShare.Web.Infrastructure;
 /// </summary>
 public static class Cli
 {
-    public static readonly IReadOnlyList<string> Commands = ["migrate", "create-admin", "issue-cert", "verify-audit", "create-ca", "totp"];
+    public static readonly IReadOnlyList<string> Commands = ["migrate", "create-admin", "issue-cert", "verify-audit", "archive-audit", "create-ca", "totp"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -55,6 +55,8 @@ public static class Cli
                 return 0;
             case "verify-audit":
                 return await VerifyAuditAsync(app);
+            case "archive-audit":
+                return await ArchiveAuditAsync(app);
             case "create-admin":
                 await ApplicationSetup.MigrateAsync(app.Services);
                 return await CreateAdminAsync(app, options);
@@ -80,6 +82,16 @@ public static class Cli
 
         Console.WriteLine($"审计链断裂于第 {result.FirstBreak!.Sequence} 条：{result.FirstBreak.Message} / audit chain broken at entry {result.FirstBreak.Sequence} ({result.FirstBreak.Reason}).");
         return 2;
+    }
+
+    private static async Task<int> ArchiveAuditAsync(WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<AuditArchiver>().ArchiveAsync();
+        Console.WriteLine(result.Entries == 0
+            ? "没有超过保留期、尚未归档的审计记录 / nothing to archive."
+            : $"已归档 {result.Entries} 条（第 {result.FromSequence}–{result.ToSequence} 条）到 {result.FileName} / archived.");
+        return 0;
     }
 
     /// <summary>Creates the first 安全管理员 with a one-time password; refuses once any security administrator exists.</summary>

@@ -20,6 +20,17 @@ public sealed class AuditVerifier(AppDbContext db)
         var previousHash = AuditChain.GenesisHash;
         var checkedCount = 0L;
         var after = 0L;
+
+        // Where archived entries were removed by an administrator, the chain continues from the newest archive that
+        // ends right before the oldest entry still present.
+        var oldest = await db.AuditEntries.AsNoTracking().OrderBy(a => a.Sequence).Select(a => new { a.Sequence, a.PreviousHash }).FirstOrDefaultAsync(cancellationToken);
+        if (oldest is { Sequence: > 1 }
+            && await db.AuditArchives.AsNoTracking().FirstOrDefaultAsync(a => a.ToSequence == oldest.Sequence - 1, cancellationToken) is { } anchor)
+        {
+            expectedSequence = oldest.Sequence;
+            previousHash = anchor.ToHash;
+            after = anchor.ToSequence;
+        }
         while (true)
         {
             var page = await db.AuditEntries.AsNoTracking().Where(a => a.Sequence > after).OrderBy(a => a.Sequence)

@@ -52,7 +52,7 @@ public sealed class AuditTamperTests : IAsyncLifetime
 
         await app.WithDbAsync(async db =>
         {
-            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER \"AuditEntries_no_update\"; DROP TRIGGER \"AuditEntries_no_delete\";");
+            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER IF EXISTS \"AuditEntries_no_update\"; DROP TRIGGER IF EXISTS \"AuditEntries_no_delete\";");
             return await db.Database.ExecuteSqlRawAsync(sql);
         });
     }
@@ -117,5 +117,47 @@ public sealed class AuditTamperTests : IAsyncLifetime
         var securityAdmin = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.SecurityAdmin));
         Assert.Equal(HttpStatusCode.Forbidden, (await securityAdmin.GetAsync("/api/v1/audit")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await securityAdmin.GetAsync("/Audit")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Entries_past_retention_are_archived_with_their_hashes_and_the_chain_continues_from_the_archive()
+    {
+        app.Clock.Advance(TimeSpan.FromDays(181));
+        var writer = app.Services.GetRequiredService<AuditWriter>();
+        await writer.WriteAsync(new AuditRecord(AuditEvent.Audit_Viewed, AuditOutcome.Success) { Account = "recent" });
+
+        ArchiveResult result;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            result = await scope.ServiceProvider.GetRequiredService<AuditArchiver>().ArchiveAsync();
+        }
+
+        Assert.Equal(1, result.FromSequence);
+        Assert.True(result.Entries >= 20);
+        var lines = await File.ReadAllLinesAsync(Path.Combine(app.ArchiveDirectory, result.FileName!));
+        Assert.Equal(result.Entries, lines.Length);
+        var last = JsonDocument.Parse(lines[^1]).RootElement;
+        Assert.Equal(result.ToSequence, last.GetProperty("sequence").GetInt64());
+        var archive = await app.WithDbAsync(db => db.AuditArchives.SingleAsync());
+        Assert.Equal(last.GetProperty("hash").GetString(), archive.ToHash);
+        await using (var file = File.OpenRead(Path.Combine(app.ArchiveDirectory, result.FileName!)))
+        {
+            Assert.Equal(archive.FileSha256, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file)));
+        }
+
+        // Nothing new to archive the second time; the recent entry stays online.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.Equal(0, (await scope.ServiceProvider.GetRequiredService<AuditArchiver>().ArchiveAsync()).Entries);
+        }
+
+        // A DBA removes the archived stretch: the chain still verifies from the archive's anchor...
+        await TamperAsync($"DELETE FROM \"AuditEntries\" WHERE \"Sequence\" <= {result.ToSequence}");
+        var verified = await VerifyAsync();
+        Assert.True(verified.Intact, verified.FirstBreak?.Message);
+
+        // ...but removing one more entry, not archived, is caught.
+        await TamperAsync($"DELETE FROM \"AuditEntries\" WHERE \"Sequence\" = {result.ToSequence + 1}");
+        Assert.False((await VerifyAsync()).Intact);
     }
 }

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using CreditShare.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CreditShare.Web.Features.Audit;
+
+public sealed class AuditOptions
+{
+    /// <summary>等保 asks for at least 180 days of audit records online.</summary>
+    public const int MinimumRetentionDays = 180;
+
+    public int RetentionDays { get; set; } = MinimumRetentionDays;
+
+    public string ArchiveDirectory { get; set; } = Path.Combine("data", "audit-archive");
+}
+
+/// <summary>A file of archived audit entries: which part of the chain it holds and the fingerprint of the file.</summary>
+public sealed class AuditArchive
+{
+    public long Id { get; set; }
+
+    public long FromSequence { get; set; }
+
+    public long ToSequence { get; set; }
+
+    /// <summary>Hash of the last entry in the file: the anchor the chain continues from.</summary>
+    public string ToHash { get; set; } = "";
+
+    public string FileName { get; set; } = "";
+
+    public string FileSha256 { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public sealed record ArchiveResult(long Entries, string? FileName, long? FromSequence, long? ToSequence);
+
+/// <summary>
+/// Copies entries older than the retention period to JSON-lines files, each with its hash and the previous hash, and
+/// records every file with its SHA-256. The entries themselves stay in the append-only table: removing them is a
+/// deliberate act by a database administrator, after which the verifier starts from the last archive's anchor.
+/// </summary>
+public sealed class AuditArchiver(AppDbContext db, AuditWriter audit, TimeProvider time, IOptions<AuditOptions> options)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public async Task<ArchiveResult> ArchiveAsync(CancellationToken cancellationToken = default)
+    {
+        var retention = Math.Max(options.Value.RetentionDays, AuditOptions.MinimumRetentionDays);
+        var cutoff = time.GetUtcNow().AddDays(-retention);
+        var after = await db.AuditArchives.MaxAsync(a => (long?)a.ToSequence, cancellationToken) ?? 0;
+        var entries = await db.AuditEntries.AsNoTracking().Where(a => a.Sequence > after && a.OccurredAt < cutoff)
+            .OrderBy(a => a.Sequence).ToListAsync(cancellationToken);
+        if (entries.Count == 0)
+        {
+            return new ArchiveResult(0, null, null, null);
+        }
+
+        Directory.CreateDirectory(options.Value.ArchiveDirectory);
+        var name = $"audit-{entries[0].Sequence:D12}-{entries[^1].Sequence:D12}.jsonl";
+        var path = Path.Combine(options.Value.ArchiveDirectory, name);
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        await using (var writer = new StreamWriter(file))
+        {
+            foreach (var entry in entries)
+            {
+                await writer.WriteLineAsync(JsonSerializer.Serialize(entry, Json));
+            }
+
+            await writer.FlushAsync(cancellationToken);
+            file.Flush(flushToDisk: true);
+        }
+
+        await using (var read = File.OpenRead(path))
+        {
+            db.AuditArchives.Add(new AuditArchive
+            {
+                FromSequence = entries[0].Sequence,
+                ToSequence = entries[^1].Sequence,
+                ToHash = entries[^1].Hash,
+                FileName = name,
+                FileSha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(read, cancellationToken)),
+                CreatedAt = time.GetUtcNow(),
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Audit_Archived, AuditOutcome.Success)
+        { Account = "system", ResultCount = entries.Count, Target = name, Detail = $"{entries[0].Sequence}-{entries[^1].Sequence}" }, cancellationToken);
+        return new ArchiveResult(entries.Count, name, entries[0].Sequence, entries[^1].Sequence);
+    }
+}
