@@ -49,6 +49,10 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
         await Assertions.Expect(page.GetByText("单位信息已保存")).ToBeVisibleAsync();
 
+        await page.GotoAsync("/Catalog/Category?code=XZCF");
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "CF_NR_FK", Exact = true })).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "catalog");
+
         await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/SignIn"));
         await Assertions.Expect(page.GetByText("已安全退出")).ToBeVisibleAsync();
@@ -79,5 +83,29 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         Assert.Equal(10, codes.Length);
         await page.GetByRole(AriaRole.Link, new() { Name = "继续" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("欢迎") })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_audit_administrator_verifies_the_chain_from_the_audit_page()
+    {
+        var app = fixture.App;
+        var auditor = await app.CreateStaffAsync(StaffRoles.AuditAdmin);
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/SignIn");
+        await page.GetByLabel("用户名").FillAsync(auditor.UserName);
+        await page.GetByLabel("密码").FillAsync(auditor.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+        await page.GetByLabel("动态口令").FillAsync(app.TotpNow(auditor));
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "审计日志" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "校验哈希链" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#chain-result")).ToContainTextAsync("完整");
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "1000 登录成功" }).First).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "audit");
+
+        // Not a page the auditor's duty includes.
+        await page.GotoAsync("/Accounts");
+        Assert.Contains("/SignIn/Denied", page.Url);
     }
 }

@@ -32,6 +32,28 @@ public static class CatalogLabels
 
     public static string Of(SubjectType type) => SubjectTypes.Label(type);
 
+    /// <summary>One line that says what a field's value must satisfy.</summary>
+    public static string RuleText(FieldDefinition field)
+    {
+        var parts = new List<string>();
+        if (field.Format != FieldFormat.None)
+        {
+            parts.Add(field.Format == FieldFormat.Regex ? $"符合 {field.Pattern}" : Of(field.Format));
+        }
+
+        if (field.AllowedValues.Count > 0)
+        {
+            parts.Add("取值：" + string.Join("、", field.AllowedValues));
+        }
+
+        if (field.NotInFuture)
+        {
+            parts.Add("不晚于今天");
+        }
+
+        return string.Join("；", parts);
+    }
+
     public static string Describe(CrossFieldRule rule, CategoryDefinition category)
     {
         string L(string code) => category.Field(code)?.Label ?? code;
