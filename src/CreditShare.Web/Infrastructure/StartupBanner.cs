@@ -28,7 +28,8 @@ public static class StartupBanner
             Console.WriteLine();
             Console.WriteLine(File.ReadAllText(DemoSeed.CredentialsFile));
             Console.WriteLine("当前动态口令 / current TOTP code: dotnet run --project src/CreditShare.Web -- totp secadmin");
-            Console.WriteLine($"双向 TLS 示例 / mTLS example: curl --cacert data/pki/ca.crt --cert data/demo-certs/<USCC>.crt --key data/demo-certs/<USCC>.key {https ?? "https://localhost:5443"}/api/v1/machine/whoami");
+            var data = Path.GetFullPath("data");
+            Console.WriteLine($"双向 TLS 示例 / mTLS example: curl --cacert {data}/pki/ca.crt --cert {data}/demo-certs/<USCC>.crt --key {data}/demo-certs/<USCC>.key {https ?? "https://localhost:5443"}/api/v1/machine/whoami");
         }
 
         Console.WriteLine();
