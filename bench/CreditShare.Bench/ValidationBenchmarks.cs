@@ -23,10 +23,23 @@ public class ValidationBenchmarks
     {
         penalty = new Dictionary<string, string?>
         {
-            ["CF_XDR_MC"] = "银川市某某商贸有限公司", ["CF_XDR_LB"] = "法人及非法人组织", ["CF_XDR_SHXYM"] = "91440300708461136T", ["CF_FRDB"] = "张三",
-            ["CF_WSH"] = "银市监罚〔2026〕12号", ["CF_WFXW"] = "销售不合格产品", ["CF_SY"] = "经抽检，该公司销售的产品不合格", ["CF_YJ"] = "《产品质量法》第四十九条",
-            ["CF_CFLB"] = "警告；罚款", ["CF_NR"] = "警告并处罚款2万元", ["CF_NR_FK"] = "2", ["CF_JDRQ"] = "2026-03-01", ["CF_YXQ"] = "2027-03-01",
-            ["CF_CFJG"] = "银川市市场监督管理局", ["CF_CFJGDM"] = "91440300708461136T", ["CF_SJLY"] = "银川市市场监督管理局", ["CF_SJLYDM"] = "91440300708461136T",
+            ["CF_XDR_MC"] = "银川市某某商贸有限公司",
+            ["CF_XDR_LB"] = "法人及非法人组织",
+            ["CF_XDR_SHXYM"] = "91440300708461136T",
+            ["CF_FRDB"] = "张三",
+            ["CF_WSH"] = "银市监罚〔2026〕12号",
+            ["CF_WFXW"] = "销售不合格产品",
+            ["CF_SY"] = "经抽检，该公司销售的产品不合格",
+            ["CF_YJ"] = "《产品质量法》第四十九条",
+            ["CF_CFLB"] = "警告；罚款",
+            ["CF_NR"] = "警告并处罚款2万元",
+            ["CF_NR_FK"] = "2",
+            ["CF_JDRQ"] = "2026-03-01",
+            ["CF_YXQ"] = "2027-03-01",
+            ["CF_CFJG"] = "银川市市场监督管理局",
+            ["CF_CFJGDM"] = "91440300708461136T",
+            ["CF_SJLY"] = "银川市市场监督管理局",
+            ["CF_SJLYDM"] = "91440300708461136T",
         };
         penaltyBytes = Encoding.UTF8.GetBytes(string.Join('\u001f', penalty.Select(kv => $"{kv.Key}={kv.Value}")));
         facts = new AuditFacts(42, DateTimeOffset.UnixEpoch, 1000, "reporter", "91440300708461136T", "10.0.0.1", "record:1", "执法检查", "success", 1, null);

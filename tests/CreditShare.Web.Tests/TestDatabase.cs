@@ -78,7 +78,8 @@ public sealed class TestDatabase
     /// <summary>A connection as the superuser, to do what an attacker with database access would do.</summary>
     public string AdminConnectionString =>
         new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("CREDITSHARE_TEST_POSTGRES_ADMIN")
-            ?? throw new InvalidOperationException("CREDITSHARE_TEST_POSTGRES_ADMIN is not set")) { Database = Name, Pooling = false }.ConnectionString;
+            ?? throw new InvalidOperationException("CREDITSHARE_TEST_POSTGRES_ADMIN is not set"))
+        { Database = Name, Pooling = false }.ConnectionString;
 
     private static string ServerConnection(string server) => new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString;
 }

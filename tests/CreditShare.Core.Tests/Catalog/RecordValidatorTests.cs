@@ -93,10 +93,22 @@ public class RecordValidatorTests
     {
         var record = new Dictionary<string, string?>
         {
-            ["XK_XDR_MC"] = "某公司", ["XK_XDR_LB"] = "法人及非法人组织", ["XK_XDR_SHXYM"] = "91440300708461136T", ["XK_FRDB"] = "李四",
-            ["XK_XKWS"] = "食品经营许可决定书", ["XK_WSH"] = "JY16401000001", ["XK_XKLB"] = "普通", ["XK_NR"] = "食品销售",
-            ["XK_JDRQ"] = "2026-01-05", ["XK_YXQZ"] = "2026-01-05", ["XK_YXQZI"] = "2025-12-31", ["XK_XKJG"] = "银川市市场监督管理局",
-            ["XK_XKJGDM"] = "91440300708461136T", ["XK_ZT"] = "有效", ["XK_LYDW"] = "银川市市场监督管理局", ["XK_LYDWDM"] = "91440300708461136T",
+            ["XK_XDR_MC"] = "某公司",
+            ["XK_XDR_LB"] = "法人及非法人组织",
+            ["XK_XDR_SHXYM"] = "91440300708461136T",
+            ["XK_FRDB"] = "李四",
+            ["XK_XKWS"] = "食品经营许可决定书",
+            ["XK_WSH"] = "JY16401000001",
+            ["XK_XKLB"] = "普通",
+            ["XK_NR"] = "食品销售",
+            ["XK_JDRQ"] = "2026-01-05",
+            ["XK_YXQZ"] = "2026-01-05",
+            ["XK_YXQZI"] = "2025-12-31",
+            ["XK_XKJG"] = "银川市市场监督管理局",
+            ["XK_XKJGDM"] = "91440300708461136T",
+            ["XK_ZT"] = "有效",
+            ["XK_LYDW"] = "银川市市场监督管理局",
+            ["XK_LYDWDM"] = "91440300708461136T",
         };
         var error = Assert.Single(RecordValidator.Validate(BuiltInCatalog.Licence, record, Today).Errors);
         Assert.Equal(("XK_YXQZI", "rule.not_before"), (error.Field, error.Code));

@@ -34,8 +34,16 @@ public sealed class FieldForm
 
     public static FieldForm From(FieldDefinition f) => new()
     {
-        Code = f.Code, Label = f.Label, Type = f.Type, Required = f.Required, MaxLength = f.MaxLength, Format = f.Format,
-        AllowedValues = string.Join("、", f.AllowedValues), Pattern = f.Pattern, Sharing = f.Sharing, Hint = f.Hint,
+        Code = f.Code,
+        Label = f.Label,
+        Type = f.Type,
+        Required = f.Required,
+        MaxLength = f.MaxLength,
+        Format = f.Format,
+        AllowedValues = string.Join("、", f.AllowedValues),
+        Pattern = f.Pattern,
+        Sharing = f.Sharing,
+        Hint = f.Hint,
     };
 
     public FieldDefinition Apply(FieldDefinition? existing) => (existing ?? new FieldDefinition { Code = Code.Trim().ToUpperInvariant(), Label = "" }) with
