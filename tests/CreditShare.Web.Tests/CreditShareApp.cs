@@ -29,6 +29,9 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public Dictionary<string, int> UnitIds { get; } = [];
 
+    /// <summary>Settings a derived app adds before the host is built.</summary>
+    protected Dictionary<string, string?> ExtraSettings { get; } = [];
+
     public string ArchiveDirectory => Path.Combine(pki, "audit-archive");
 
     public IReadOnlyDictionary<string, string?> PkiPaths => new Dictionary<string, string?>
@@ -46,6 +49,11 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("ConnectionStrings:CreditShare", Database.ConnectionString);
         builder.UseSetting("Audit:ArchiveDirectory", ArchiveDirectory);
+        foreach (var (key, value) in ExtraSettings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in PkiPaths)
         {
             builder.UseSetting(key, value);

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CreditShare.Web.Tests;
 
 /// <summary>The app on a real Kestrel port with TLS, for mutual TLS and for the browser.</summary>
-public sealed class KestrelApp : CreditShareApp
+public class KestrelApp : CreditShareApp
 {
     public KestrelApp() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
     {

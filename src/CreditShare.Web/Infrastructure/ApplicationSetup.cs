@@ -77,6 +77,8 @@ public static class ApplicationSetup
 
     public static WebApplication UseApplication(this WebApplication app)
     {
+        // Before UseForwardedHeaders rewrites the peer address: the proxy itself must be the trusted peer.
+        app.UseForwardedCertificatesFromTrustedProxies();
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -85,7 +87,6 @@ public static class ApplicationSetup
             app.UseHsts();
         }
 
-        app.UseForwardedCertificatesFromTrustedProxies();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
