@@ -30,6 +30,9 @@ public sealed record Outcome<T>(OutcomeKind Kind, T? Value, IReadOnlyList<FieldE
 
     public static Outcome<T> Conflict(string code, string message) => new(OutcomeKind.Conflict, default, [], code, message);
 
+    /// <summary>200 with the value, or the problem.</summary>
+    public Results<Ok<T>, ProblemHttpResult> ToOk() => IsOk ? TypedResults.Ok(Value!) : ToProblem();
+
     /// <summary>The problem+json answer for anything but success.</summary>
     public ProblemHttpResult ToProblem() => Kind switch
     {

@@ -14,15 +14,15 @@ public static class AccountsApi
         group.MapGet("/{id}", GetAsync);
         group.MapPost("/", CreateAsync);
         group.MapPut("/{id}/roles", async Task<Results<Ok<AccountSummary>, ProblemHttpResult>> (string id, RolesRequest body, AccountAdministration admin, HttpContext http) =>
-            Answer(await admin.SetRolesAsync(http.User, id, body.Roles)));
+            (await admin.SetRolesAsync(http.User, id, body.Roles)).ToOk());
         group.MapPost("/{id}/suspend", async Task<Results<Ok<AccountSummary>, ProblemHttpResult>> (string id, AccountAdministration admin, HttpContext http) =>
-            Answer(await admin.SetSuspendedAsync(http.User, id, suspend: true)));
+            (await admin.SetSuspendedAsync(http.User, id, suspend: true)).ToOk());
         group.MapPost("/{id}/resume", async Task<Results<Ok<AccountSummary>, ProblemHttpResult>> (string id, AccountAdministration admin, HttpContext http) =>
-            Answer(await admin.SetSuspendedAsync(http.User, id, suspend: false)));
+            (await admin.SetSuspendedAsync(http.User, id, suspend: false)).ToOk());
         group.MapPost("/{id}/reset-second-factor", async Task<Results<Ok<AccountSummary>, ProblemHttpResult>> (string id, AccountAdministration admin, HttpContext http) =>
-            Answer(await admin.ResetSecondFactorAsync(http.User, id)));
+            (await admin.ResetSecondFactorAsync(http.User, id)).ToOk());
         group.MapPost("/{id}/reset-password", async Task<Results<Ok<CreatedAccount>, ProblemHttpResult>> (string id, AccountAdministration admin, HttpContext http) =>
-            Answer(await admin.ResetPasswordAsync(http.User, id)));
+            (await admin.ResetPasswordAsync(http.User, id)).ToOk());
         return group;
     }
 
@@ -35,6 +35,4 @@ public static class AccountsApi
         return outcome.IsOk ? TypedResults.Created($"/api/v1/accounts/{outcome.Value!.Account.Id}", outcome.Value) : outcome.ToProblem();
     }
 
-    private static Results<Ok<T>, ProblemHttpResult> Answer<T>(Outcome<T> outcome) =>
-        outcome.IsOk ? TypedResults.Ok(outcome.Value!) : outcome.ToProblem();
 }

@@ -68,7 +68,8 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
                 // Millisecond precision: stored exactly by both databases, so the hash survives the round trip.
                 OccurredAt = Truncate(time.GetUtcNow()),
                 EventCode = (int)record.Event,
-                Account = Clip(record.Account ?? (authenticated ? user!.Actor() : null), 256),
+                // Outside a request (CLI, background work) the actor is the system itself.
+                Account = Clip(record.Account ?? (authenticated ? user!.Actor() : context is null ? "system" : null), 256),
                 UnitCode = record.UnitCode ?? (authenticated ? user!.UnitCode() : null),
                 ClientIp = context?.Connection.RemoteIpAddress?.ToString(),
                 Target = Clip(record.Target, 256),

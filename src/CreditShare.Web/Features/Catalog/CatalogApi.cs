@@ -28,8 +28,7 @@ public static class CatalogApi
             return Problems.Validation([new("code", "catalog.code_mismatch", "正文中的类别代码与地址中的不一致")]);
         }
 
-        var outcome = await catalog.SaveAsync(http.User, body);
-        return outcome.IsOk ? TypedResults.Ok(outcome.Value!) : outcome.ToProblem();
+        return (await catalog.SaveAsync(http.User, body)).ToOk();
     }
 
     /// <summary>Reads the body itself so that a malformed file gets field-level reasons from the importer, not a bare 400.</summary>
@@ -37,7 +36,6 @@ public static class CatalogApi
     {
         using var reader = new StreamReader(request.Body);
         var json = await reader.ReadToEndAsync();
-        var outcome = await catalog.ImportAsync(http.User, json);
-        return outcome.IsOk ? TypedResults.Ok(outcome.Value!) : outcome.ToProblem();
+        return (await catalog.ImportAsync(http.User, json)).ToOk();
     }
 }

@@ -60,10 +60,16 @@ public sealed class CatalogService(AppDbContext db, AuditWriter audit, TimeProvi
             return Outcome<CategorySummary>.Invalid(errors);
         }
 
-        var saved = await StoreVersionAsync(actor, definition, note);
-        if (saved is null)
+        CategorySummary? saved;
+        await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            return Outcome<CategorySummary>.Conflict("catalog.concurrent_edit", "该类别刚被他人修改，请刷新后重试");
+            saved = await StoreVersionAsync(actor, definition, note);
+            if (saved is null)
+            {
+                return Outcome<CategorySummary>.Conflict("catalog.concurrent_edit", "该类别刚被他人修改，请刷新后重试");
+            }
+
+            await transaction.CommitAsync();
         }
 
         await audit.WriteAsync(new AuditRecord(AuditEvent.Catalog_VersionCreated, AuditOutcome.Success) { Target = $"catalog:{saved.Code}", Detail = $"version={saved.Version}" });
@@ -164,6 +170,7 @@ public sealed class CatalogService(AppDbContext db, AuditWriter audit, TimeProvi
         return Outcome<ImportResult>.Invalid(errors);
     }
 
+    /// <summary>Runs inside the caller's transaction: the old version stops being current only if the new one is stored.</summary>
     private async Task<CategorySummary?> StoreVersionAsync(ClaimsPrincipal actor, CategoryDefinition definition, string? note)
     {
         var latest = await db.CatalogVersions.Where(c => c.Code == definition.Code).OrderByDescending(c => c.Version).FirstOrDefaultAsync();

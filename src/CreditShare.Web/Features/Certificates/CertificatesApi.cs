@@ -17,10 +17,7 @@ public static class CertificatesApi
         group.MapGet("/", async (int? unitId, CertificateService certificates) => TypedResults.Ok(await certificates.ListAsync(unitId)));
         group.MapPost("/", IssueAsync);
         group.MapPost("/{serial}/revoke", async Task<Results<Ok<IssuedCertificateView>, ProblemHttpResult>> (string serial, RevokeRequest body, CertificateService certificates, HttpContext http) =>
-        {
-            var outcome = await certificates.RevokeAsync(http.User, serial, body.Reason);
-            return outcome.IsOk ? TypedResults.Ok(outcome.Value!) : outcome.ToProblem();
-        });
+            (await certificates.RevokeAsync(http.User, serial, body.Reason)).ToOk());
 
         // Public by nature: relying parties fetch the CRL without credentials.
         routes.MapGet("/pki/crl", async (CertificateService certificates) => TypedResults.File(await certificates.CrlAsync(), "application/pkix-crl", "creditshare.crl"))

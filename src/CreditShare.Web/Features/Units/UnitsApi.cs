@@ -16,11 +16,11 @@ public static class UnitsApi
         var write = routes.MapGroup("/api/v1/units").WithTags("单位").RequireAuthorization(Policies.SystemAdmin);
         write.MapPost("/", CreateAsync);
         write.MapPut("/{id:int}", async Task<Results<Ok<UnitView>, ProblemHttpResult>> (int id, UnitInput body, UnitRegistry units, HttpContext http) =>
-            Answer(await units.UpdateAsync(http.User, id, body)));
+            (await units.UpdateAsync(http.User, id, body)).ToOk());
         write.MapPost("/{id:int}/suspend", async Task<Results<Ok<UnitView>, ProblemHttpResult>> (int id, UnitRegistry units, HttpContext http) =>
-            Answer(await units.SetStatusAsync(http.User, id, UnitStatus.Suspended)));
+            (await units.SetStatusAsync(http.User, id, UnitStatus.Suspended)).ToOk());
         write.MapPost("/{id:int}/resume", async Task<Results<Ok<UnitView>, ProblemHttpResult>> (int id, UnitRegistry units, HttpContext http) =>
-            Answer(await units.SetStatusAsync(http.User, id, UnitStatus.Active)));
+            (await units.SetStatusAsync(http.User, id, UnitStatus.Active)).ToOk());
         return write;
     }
 
@@ -30,5 +30,4 @@ public static class UnitsApi
         return outcome.IsOk ? TypedResults.Created($"/api/v1/units/{outcome.Value!.Id}", outcome.Value) : outcome.ToProblem();
     }
 
-    private static Results<Ok<T>, ProblemHttpResult> Answer<T>(Outcome<T> outcome) => outcome.IsOk ? TypedResults.Ok(outcome.Value!) : outcome.ToProblem();
 }

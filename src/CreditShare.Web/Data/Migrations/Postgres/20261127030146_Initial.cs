@@ -1,4 +1,4 @@
-﻿using System;
+using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
@@ -24,6 +24,24 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AspNetRoles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditArchives",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FromSequence = table.Column<long>(type: "bigint", nullable: false),
+                    ToSequence = table.Column<long>(type: "bigint", nullable: false),
+                    ToHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    FileName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    FileSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditArchives", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -67,6 +85,20 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_CatalogVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -365,6 +397,12 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditArchives_FromSequence",
+                table: "AuditArchives",
+                column: "FromSequence",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_Account",
                 table: "AuditEntries",
                 column: "Account");
@@ -411,11 +449,34 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                 table: "Units",
                 column: "Uscc",
                 unique: true);
+
+            // The audit trail is append-only: a trigger refuses UPDATE, DELETE and TRUNCATE, and the application's
+            // role (the one running migrations) gives up those privileges on the table.
+            migrationBuilder.Sql("""
+                CREATE FUNCTION audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'audit entries are append-only';
+                END $$;
+                """);
+            migrationBuilder.Sql("""
+                CREATE TRIGGER "AuditEntries_append_only" BEFORE UPDATE OR DELETE ON "AuditEntries"
+                FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only();
+                """);
+            migrationBuilder.Sql("""
+                CREATE TRIGGER "AuditEntries_no_truncate" BEFORE TRUNCATE ON "AuditEntries"
+                FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only();
+                """);
+            migrationBuilder.Sql("""REVOKE UPDATE, DELETE, TRUNCATE ON "AuditEntries" FROM CURRENT_USER;""");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("""GRANT UPDATE, DELETE, TRUNCATE ON "AuditEntries" TO CURRENT_USER;""");
+            migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "AuditEntries_no_truncate" ON "AuditEntries";""");
+            migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "AuditEntries_append_only" ON "AuditEntries";""");
+            migrationBuilder.Sql("DROP FUNCTION IF EXISTS audit_entries_append_only();");
+
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
@@ -432,10 +493,16 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditArchives");
+
+            migrationBuilder.DropTable(
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
                 name: "CatalogVersions");
+
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
                 name: "IssuedCertificates");

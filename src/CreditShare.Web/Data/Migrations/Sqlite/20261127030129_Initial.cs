@@ -1,4 +1,4 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -22,6 +22,24 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AspNetRoles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditArchives",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FromSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    ToSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    ToHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    FileSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditArchives", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -65,6 +83,20 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_CatalogVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -363,6 +395,12 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditArchives_FromSequence",
+                table: "AuditArchives",
+                column: "FromSequence",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_Account",
                 table: "AuditEntries",
                 column: "Account");
@@ -409,11 +447,24 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                 table: "Units",
                 column: "Uscc",
                 unique: true);
+
+            // The audit trail is append-only: the database itself refuses UPDATE and DELETE.
+            migrationBuilder.Sql("""
+                CREATE TRIGGER "AuditEntries_no_update" BEFORE UPDATE ON "AuditEntries"
+                BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+                """);
+            migrationBuilder.Sql("""
+                CREATE TRIGGER "AuditEntries_no_delete" BEFORE DELETE ON "AuditEntries"
+                BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"AuditEntries_no_update\";");
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"AuditEntries_no_delete\";");
+
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
@@ -430,10 +481,16 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditArchives");
+
+            migrationBuilder.DropTable(
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
                 name: "CatalogVersions");
+
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
                 name: "IssuedCertificates");
