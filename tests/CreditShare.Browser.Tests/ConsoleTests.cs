@@ -108,4 +108,79 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await page.GotoAsync("/Accounts");
         Assert.Contains("/SignIn/Denied", page.Url);
     }
+
+    private async Task<IPage> SignedInAsync(string role)
+    {
+        var app = fixture.App;
+        var staff = await app.CreateStaffAsync(role);
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/SignIn");
+        await page.GetByLabel("用户名").FillAsync(staff.UserName);
+        await page.GetByLabel("密码").FillAsync(staff.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+        await page.GetByLabel("动态口令").FillAsync(app.TotpNow(staff));
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/$"));
+        return page;
+    }
+
+    [Fact]
+    public async Task The_system_administrator_edits_a_category_into_a_new_version()
+    {
+        var page = await SignedInAsync(StaffRoles.SystemAdmin);
+        await page.GotoAsync("/Catalog/Category?code=YZSX");
+        await page.GetByRole(AriaRole.Link, new() { Name = "修改（生成新版本）" }).ClickAsync();
+
+        // A period out of range is refused and explained; nothing is stored.
+        await page.GetByLabel("默认公示期限（月）").FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存为新版本" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".validation-summary-errors")).ToContainTextAsync("期限应为1–1200个月");
+
+        await page.GetByLabel("默认公示期限（月）").FillAsync("60");
+        await page.GetByLabel("修改说明").FillAsync("按新规延长");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存为新版本" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("已保存为第 2 版")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("默认 60 个月，最短 12 个月")).ToBeVisibleAsync();
+        await page.GotoAsync("/Catalog/Category?code=YZSX&version=1");
+        await Assertions.Expect(page.GetByText("默认 36 个月，最短 12 个月")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_security_administrator_is_told_why_a_role_combination_is_refused()
+    {
+        var page = await SignedInAsync(StaffRoles.SecurityAdmin);
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "账号与角色" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "新建账号" }).ClickAsync();
+        await page.GetByLabel("用户名").FillAsync("li.si");
+        await page.GetByLabel("姓名").FillAsync("李四");
+        await page.GetByLabel(StaffRoles.AuditAdmin).CheckAsync();
+        await page.GetByLabel(StaffRoles.Querier, new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "创建账号" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#roles-error")).ToContainTextAsync("用管分离");
+
+        await page.GetByLabel(StaffRoles.AuditAdmin).UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "创建账号" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#initial-password")).ToHaveTextAsync(new Regex("^.{16}$"));
+        await BrowserFixture.ScreenshotAsync(page, "account-created");
+    }
+
+    [Fact]
+    public async Task The_security_administrator_issues_and_revokes_a_unit_certificate_from_the_page()
+    {
+        var page = await SignedInAsync(StaffRoles.SecurityAdmin);
+        await page.GotoAsync("/Certificates");
+        await page.GetByLabel("单位").SelectOptionAsync(new SelectOptionValue { Label = "测试市场监督管理局" });
+        await page.GetByLabel("有效期").SelectOptionAsync("48");
+        await page.GetByRole(AriaRole.Button, new() { Name = "签发" }).ClickAsync();
+        var serial = await page.Locator("#issued-serial").InnerTextAsync();
+        await Assertions.Expect(page.Locator("textarea").Nth(1)).ToContainTextAsync("BEGIN PRIVATE KEY");
+
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = serial });
+        await row.GetByRole(AriaRole.Button, new() { Name = "吊销" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("请填写吊销原因")).ToBeVisibleAsync();
+        await row.GetByLabel("吊销原因").FillAsync("设备更换");
+        await row.GetByRole(AriaRole.Button, new() { Name = "吊销" }).ClickAsync();
+        await Assertions.Expect(page.GetByText($"证书 {serial} 已吊销")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = serial })).ToContainTextAsync("已吊销");
+    }
 }
