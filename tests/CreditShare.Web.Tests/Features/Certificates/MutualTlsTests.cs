@@ -65,6 +65,20 @@ public class MutualTlsTests(KestrelApp app) : IClassFixture<KestrelApp>
     }
 
     [Fact]
+    public async Task A_certificate_signed_by_our_ca_but_never_registered_is_refused()
+    {
+        // What a stolen CA key or a bypass of the issuing service would produce: right chain, no record.
+        var ca = app.Services.GetRequiredService<CertificateAuthority>();
+        var unit = await app.WithDbAsync(db => db.Units.SingleAsync(u => u.Id == app.UnitIds["source"]));
+        var (certificate, key) = ca.SignClientCertificate(unit, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMonths(24));
+        using var withKey = certificate.CopyWithPrivateKey(key);
+        using var loaded = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12, "x"), "x");
+        using var client = app.MachineClient(loaded);
+        Assert.Equal("certificate.required", await RefusalAsync(await client.GetAsync("/api/v1/machine/whoami")));
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.EventCode == (int)AuditEvent.Certificate_Refused && a.Detail == "unknown")));
+    }
+
+    [Fact]
     public async Task An_expired_certificate_is_refused()
     {
         var now = DateTimeOffset.UtcNow;
