@@ -49,6 +49,8 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("ConnectionStrings:CreditShare", Database.ConnectionString);
         builder.UseSetting("Audit:ArchiveDirectory", ArchiveDirectory);
+        builder.UseSetting("PersonalData:EncryptionKey", Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        builder.UseSetting("PersonalData:LookupKey", Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         foreach (var (key, value) in ExtraSettings)
         {
             builder.UseSetting(key, value);

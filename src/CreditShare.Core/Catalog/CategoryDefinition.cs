@@ -119,6 +119,9 @@ public sealed record CategoryDefinition
 
     public string? SubjectIdNumberField { get; init; }
 
+    /// <summary>The field holding the kind of ID in <see cref="SubjectIdNumberField"/>; absent means 身份证.</summary>
+    public string? SubjectIdTypeField { get; init; }
+
     /// <summary>The document number that, with the source unit, identifies a record for idempotent reporting.</summary>
     public required string DocumentNumberField { get; init; }
 

@@ -2,6 +2,8 @@ using CreditShare.Web.Features.Accounts;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -27,6 +29,18 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<AuditArchive> AuditArchives => Set<AuditArchive>();
+
+    public DbSet<Subject> Subjects => Set<Subject>();
+
+    public DbSet<SubjectName> SubjectNames => Set<SubjectName>();
+
+    public DbSet<CreditRecord> CreditRecords => Set<CreditRecord>();
+
+    public DbSet<RecordVersion> RecordVersions => Set<RecordVersion>();
+
+    public DbSet<ReportBatch> ReportBatches => Set<ReportBatch>();
+
+    public DbSet<AbnormalEntry> AbnormalEntries => Set<AbnormalEntry>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 

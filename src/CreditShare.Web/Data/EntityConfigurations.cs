@@ -2,6 +2,8 @@ using CreditShare.Web.Features.Accounts;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -124,5 +126,88 @@ internal sealed class AuditArchiveConfiguration : IEntityTypeConfiguration<Audit
         builder.Property(a => a.FileSha256).HasMaxLength(64);
         // Two archivers running at once cannot both archive the same stretch of the chain.
         builder.HasIndex(a => a.FromSequence).IsUnique();
+    }
+}
+
+internal sealed class SubjectConfiguration : IEntityTypeConfiguration<Subject>
+{
+    public void Configure(EntityTypeBuilder<Subject> builder)
+    {
+        builder.Property(s => s.Uscc).HasMaxLength(18);
+        builder.Property(s => s.IdentityHash).HasMaxLength(64);
+        builder.Property(s => s.IdentityCipher).HasMaxLength(200);
+        builder.Property(s => s.Name).HasMaxLength(200);
+        builder.HasIndex(s => s.Uscc).IsUnique();
+        builder.HasIndex(s => s.IdentityHash).IsUnique();
+    }
+}
+
+internal sealed class SubjectNameConfiguration : IEntityTypeConfiguration<SubjectName>
+{
+    public void Configure(EntityTypeBuilder<SubjectName> builder)
+    {
+        builder.Property(n => n.Name).HasMaxLength(200);
+        builder.HasOne(n => n.Subject).WithMany().HasForeignKey(n => n.SubjectId);
+        builder.HasIndex(n => new { n.SubjectId, n.FirstSeenAt });
+        builder.HasIndex(n => n.NeedsReview);
+    }
+}
+
+internal sealed class CreditRecordConfiguration : IEntityTypeConfiguration<CreditRecord>
+{
+    public void Configure(EntityTypeBuilder<CreditRecord> builder)
+    {
+        builder.ToTable("CreditRecords");
+        builder.Property(r => r.CategoryCode).HasMaxLength(40);
+        builder.Property(r => r.SourceKey).HasMaxLength(200);
+        builder.Property(r => r.ContentHash).HasMaxLength(64);
+        builder.HasOne(r => r.Subject).WithMany().HasForeignKey(r => r.SubjectId);
+        builder.HasOne<Unit>().WithMany().HasForeignKey(r => r.SourceUnitId).OnDelete(DeleteBehavior.Restrict);
+        // The source key: one record per unit, category and document number, whatever is retried or raced.
+        builder.HasIndex(r => new { r.SourceUnitId, r.CategoryCode, r.SourceKey }).IsUnique();
+        builder.HasIndex(r => new { r.SubjectId, r.CategoryCode });
+    }
+}
+
+internal sealed class RecordVersionConfiguration : IEntityTypeConfiguration<RecordVersion>
+{
+    public void Configure(EntityTypeBuilder<RecordVersion> builder)
+    {
+        builder.Property(v => v.ContentHash).HasMaxLength(64);
+        builder.Property(v => v.Channel).HasMaxLength(16);
+        builder.Property(v => v.SubmittedBy).HasMaxLength(256);
+        builder.Property(v => v.Reason).HasMaxLength(500);
+        builder.HasOne(v => v.Record).WithMany().HasForeignKey(v => v.RecordId);
+        builder.HasIndex(v => new { v.RecordId, v.Version }).IsUnique();
+        builder.HasIndex(v => v.BatchId);
+    }
+}
+
+internal sealed class ReportBatchConfiguration : IEntityTypeConfiguration<ReportBatch>
+{
+    public void Configure(EntityTypeBuilder<ReportBatch> builder)
+    {
+        builder.Property(b => b.CategoryCode).HasMaxLength(40);
+        builder.Property(b => b.Channel).HasMaxLength(16);
+        builder.Property(b => b.SubmittedBy).HasMaxLength(256);
+        builder.Property(b => b.IdempotencyKey).HasMaxLength(100);
+        builder.Property(b => b.RequestHash).HasMaxLength(64);
+        builder.HasOne<Unit>().WithMany().HasForeignKey(b => b.UnitId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(b => new { b.UnitId, b.IdempotencyKey }).IsUnique();
+        builder.HasIndex(b => new { b.UnitId, b.ReceivedAt });
+    }
+}
+
+internal sealed class AbnormalEntryConfiguration : IEntityTypeConfiguration<AbnormalEntry>
+{
+    public void Configure(EntityTypeBuilder<AbnormalEntry> builder)
+    {
+        builder.Property(a => a.CategoryCode).HasMaxLength(40);
+        builder.Property(a => a.SourceKey).HasMaxLength(200);
+        builder.Property(a => a.ErrorCodes).HasMaxLength(1000);
+        builder.Property(a => a.Annotation).HasMaxLength(1000);
+        builder.HasOne<Unit>().WithMany().HasForeignKey(a => a.UnitId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(a => new { a.UnitId, a.CategoryCode, a.SourceKey });
+        builder.HasIndex(a => new { a.UnitId, a.ClosedAt });
     }
 }

@@ -3,6 +3,8 @@ using CreditShare.Web.Features.Accounts;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -47,6 +49,12 @@ public static class ApplicationSetup
             .ValidateOnStart();
         services.AddScoped<UnitRegistry>();
         services.AddScoped<CatalogService>();
+        services.AddOptions<PersonalDataOptions>().Bind(configuration.GetSection("PersonalData"))
+            .Validate(o => o.IsComplete, "PersonalData:EncryptionKey and PersonalData:LookupKey must each be base64 of 32 random bytes.")
+            .ValidateOnStart();
+        services.AddSingleton<PersonalDataProtector>();
+        services.Configure<ReportingOptions>(configuration.GetSection("Reporting"));
+        services.AddScoped<ReportingService>();
 
         services.AddRazorPages(o =>
         {
@@ -102,6 +110,7 @@ public static class ApplicationSetup
         app.MapAccounts();
         app.MapCertificates();
         app.MapAudit();
+        app.MapReporting();
         app.MapRazorPages();
         return app;
     }

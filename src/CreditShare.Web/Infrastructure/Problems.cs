@@ -69,6 +69,16 @@ internal sealed class RequestExceptionHandler(IProblemDetailsService problems) :
             return false;
         }
 
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            httpContext.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new ProblemDetails { Status = 413, Title = "请求内容过大", Detail = "请求正文超过允许的大小，请拆分后重试", Extensions = { ["code"] = "request.too_large", ["errors"] = Array.Empty<object>() } },
+            });
+        }
+
         var isJson = bad.InnerException is System.Text.Json.JsonException;
         var problem = new ProblemDetails
         {

@@ -25,7 +25,8 @@ public static class TlsSetup
     }
 
     /// <summary>
-    /// Development only: a throwaway CA and a localhost server certificate under data/pki, so the first
+    /// Development only: a throwaway CA and a localhost server certificate under data/pki, and personal-data keys under
+    /// data/keys, so the first
     /// <c>dotnet run</c> serves mutual TLS with nothing to set up. Production reads both from configuration.
     /// </summary>
     public static WebApplicationBuilder AddDevelopmentPki(this WebApplicationBuilder builder)
@@ -44,6 +45,11 @@ public static class TlsSetup
             ["Tls:KeyPath"] = Path.Combine(directory, "server.key"),
         };
         EnsureDevelopmentCertificates(settings, TimeProvider.System.GetUtcNow());
+        foreach (var (key, value) in Features.Subjects.PersonalDataProtector.EnsureDevelopmentKeys(Path.GetFullPath(Path.Combine("data", "keys"))))
+        {
+            settings[key] = value;
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
         return builder;
     }

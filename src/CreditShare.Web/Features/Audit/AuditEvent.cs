@@ -49,6 +49,11 @@ public enum AuditEvent
     Certificate_Revoked = 1401,
     Certificate_Refused = 1402,
 
+    // 1600: reporting
+    Report_BatchReceived = 1600,
+    Report_RecordWithdrawn = 1601,
+    Report_AbnormalAnnotated = 1602,
+
     // 1500: the audit trail itself
     Audit_Viewed = 1500,
     Audit_Verified = 1501,
@@ -92,6 +97,9 @@ public static class AuditEventNames
         AuditEvent.Certificate_Issued => "签发证书",
         AuditEvent.Certificate_Revoked => "吊销证书",
         AuditEvent.Certificate_Refused => "证书访问被拒绝",
+        AuditEvent.Report_BatchReceived => "接收报送批次",
+        AuditEvent.Report_RecordWithdrawn => "撤销记录",
+        AuditEvent.Report_AbnormalAnnotated => "批注异常数据",
         AuditEvent.Audit_Viewed => "查看审计日志",
         AuditEvent.Audit_Verified => "校验审计链",
         AuditEvent.Audit_Archived => "归档审计日志",

@@ -1,0 +1,274 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace CreditShare.Web.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Reporting : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AbnormalEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UnitId = table.Column<int>(type: "integer", nullable: false),
+                    CategoryCode = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    CatalogVersion = table.Column<int>(type: "integer", nullable: false),
+                    BatchId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RowIndex = table.Column<int>(type: "integer", nullable: false),
+                    SourceKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    RawJson = table.Column<string>(type: "text", nullable: false),
+                    ErrorsJson = table.Column<string>(type: "text", nullable: false),
+                    ErrorCodes = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ResolvedRecordId = table.Column<long>(type: "bigint", nullable: true),
+                    Annotation = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AbnormalEntries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AbnormalEntries_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReportBatches",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    UnitId = table.Column<int>(type: "integer", nullable: false),
+                    CategoryCode = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    CatalogVersion = table.Column<int>(type: "integer", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    SubmittedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    RequestHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Total = table.Column<int>(type: "integer", nullable: false),
+                    Accepted = table.Column<int>(type: "integer", nullable: false),
+                    Unchanged = table.Column<int>(type: "integer", nullable: false),
+                    Rejected = table.Column<int>(type: "integer", nullable: false),
+                    ResultJson = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReportBatches", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReportBatches_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Subjects",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Type = table.Column<int>(type: "integer", nullable: false),
+                    Uscc = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: true),
+                    IdentityHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    IdentityCipher = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Subjects", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CreditRecords",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CategoryCode = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    CatalogVersion = table.Column<int>(type: "integer", nullable: false),
+                    SubjectId = table.Column<long>(type: "bigint", nullable: false),
+                    SourceUnitId = table.Column<int>(type: "integer", nullable: false),
+                    SourceKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    CurrentVersion = table.Column<int>(type: "integer", nullable: false),
+                    ContentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    DataJson = table.Column<string>(type: "text", nullable: false),
+                    DecisionDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    DisclosureEnd = table.Column<DateOnly>(type: "date", nullable: true),
+                    SharingEnd = table.Column<DateOnly>(type: "date", nullable: true),
+                    FirstReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CreditRecords", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CreditRecords_Subjects_SubjectId",
+                        column: x => x.SubjectId,
+                        principalTable: "Subjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_CreditRecords_Units_SourceUnitId",
+                        column: x => x.SourceUnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SubjectNames",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SubjectId = table.Column<long>(type: "bigint", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    SourceUnitId = table.Column<int>(type: "integer", nullable: false),
+                    FirstSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NeedsReview = table.Column<bool>(type: "boolean", nullable: false),
+                    ReviewedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SubjectNames", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SubjectNames_Subjects_SubjectId",
+                        column: x => x.SubjectId,
+                        principalTable: "Subjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecordVersions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RecordId = table.Column<long>(type: "bigint", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Action = table.Column<int>(type: "integer", nullable: false),
+                    CatalogVersion = table.Column<int>(type: "integer", nullable: false),
+                    DataJson = table.Column<string>(type: "text", nullable: false),
+                    ContentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    BatchId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    SubmittedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecordVersions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RecordVersions_CreditRecords_RecordId",
+                        column: x => x.RecordId,
+                        principalTable: "CreditRecords",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AbnormalEntries_UnitId_CategoryCode_SourceKey",
+                table: "AbnormalEntries",
+                columns: new[] { "UnitId", "CategoryCode", "SourceKey" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AbnormalEntries_UnitId_ClosedAt",
+                table: "AbnormalEntries",
+                columns: new[] { "UnitId", "ClosedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CreditRecords_SourceUnitId_CategoryCode_SourceKey",
+                table: "CreditRecords",
+                columns: new[] { "SourceUnitId", "CategoryCode", "SourceKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CreditRecords_SubjectId_CategoryCode",
+                table: "CreditRecords",
+                columns: new[] { "SubjectId", "CategoryCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecordVersions_BatchId",
+                table: "RecordVersions",
+                column: "BatchId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecordVersions_RecordId_Version",
+                table: "RecordVersions",
+                columns: new[] { "RecordId", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReportBatches_UnitId_IdempotencyKey",
+                table: "ReportBatches",
+                columns: new[] { "UnitId", "IdempotencyKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReportBatches_UnitId_ReceivedAt",
+                table: "ReportBatches",
+                columns: new[] { "UnitId", "ReceivedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SubjectNames_NeedsReview",
+                table: "SubjectNames",
+                column: "NeedsReview");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SubjectNames_SubjectId_FirstSeenAt",
+                table: "SubjectNames",
+                columns: new[] { "SubjectId", "FirstSeenAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subjects_IdentityHash",
+                table: "Subjects",
+                column: "IdentityHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subjects_Uscc",
+                table: "Subjects",
+                column: "Uscc",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AbnormalEntries");
+
+            migrationBuilder.DropTable(
+                name: "RecordVersions");
+
+            migrationBuilder.DropTable(
+                name: "ReportBatches");
+
+            migrationBuilder.DropTable(
+                name: "SubjectNames");
+
+            migrationBuilder.DropTable(
+                name: "CreditRecords");
+
+            migrationBuilder.DropTable(
+                name: "Subjects");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+namespace CreditShare.Web.Features.Reporting;
+
+public enum RecordStatus
+{
+    Active = 0,
+    Withdrawn = 1,
+}
+
+/// <summary>
+/// A reported credit record: one per source unit, category and source key (the document number), so reporting the
+/// same decision again is idempotent. Its content is in <see cref="DataJson"/> with personal fields encrypted.
+/// </summary>
+public sealed class CreditRecord
+{
+    public long Id { get; set; }
+
+    public string CategoryCode { get; set; } = "";
+
+    public int CatalogVersion { get; set; }
+
+    public long SubjectId { get; set; }
+
+    public Subjects.Subject? Subject { get; set; }
+
+    public int SourceUnitId { get; set; }
+
+    public string SourceKey { get; set; } = "";
+
+    public RecordStatus Status { get; set; }
+
+    public int CurrentVersion { get; set; }
+
+    /// <summary>Keyed hash of the normalised content: a resubmission with the same hash is <c>unchanged</c>.</summary>
+    public string ContentHash { get; set; } = "";
+
+    public string DataJson { get; set; } = "";
+
+    public DateOnly? DecisionDate { get; set; }
+
+    public DateOnly? DisclosureEnd { get; set; }
+
+    public DateOnly? SharingEnd { get; set; }
+
+    public DateTimeOffset FirstReceivedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public enum RecordAction
+{
+    Reported = 0,
+    Corrected = 1,
+    Withdrawn = 2,
+}
+
+/// <summary>Every version a record has had, with its provenance (who, by which channel, in which batch, when).</summary>
+public sealed class RecordVersion
+{
+    public long Id { get; set; }
+
+    public long RecordId { get; set; }
+
+    public CreditRecord? Record { get; set; }
+
+    public int Version { get; set; }
+
+    public RecordAction Action { get; set; }
+
+    public int CatalogVersion { get; set; }
+
+    public string DataJson { get; set; } = "";
+
+    public string ContentHash { get; set; } = "";
+
+    public Guid? BatchId { get; set; }
+
+    /// <summary><c>api</c>, <c>upload</c>, <c>form</c> or <c>gateway</c>.</summary>
+    public string Channel { get; set; } = "";
+
+    /// <summary>The account name or <c>cert:SERIAL</c> of the submitter.</summary>
+    public string SubmittedBy { get; set; } = "";
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public string? Reason { get; set; }
+}
+
+/// <summary>One submitted batch and the answer given for it; the Idempotency-Key makes a retry return that answer.</summary>
+public sealed class ReportBatch
+{
+    public Guid Id { get; set; }
+
+    public int UnitId { get; set; }
+
+    public string CategoryCode { get; set; } = "";
+
+    public int CatalogVersion { get; set; }
+
+    public string Channel { get; set; } = "";
+
+    public string SubmittedBy { get; set; } = "";
+
+    public string? IdempotencyKey { get; set; }
+
+    /// <summary>SHA-256 of the request body: the same key with a different body is a client error.</summary>
+    public string RequestHash { get; set; } = "";
+
+    public DateTimeOffset ReceivedAt { get; set; }
+
+    public int Total { get; set; }
+
+    public int Accepted { get; set; }
+
+    public int Unchanged { get; set; }
+
+    public int Rejected { get; set; }
+
+    public string ResultJson { get; set; } = "";
+}
+
+/// <summary>
+/// A rejected record kept with its raw content and reasons (art. 8): the unit fixes it and resubmits, which closes the
+/// entry and links it to the accepted record. Nothing rejected is dropped.
+/// </summary>
+public sealed class AbnormalEntry
+{
+    public long Id { get; set; }
+
+    public int UnitId { get; set; }
+
+    public string CategoryCode { get; set; } = "";
+
+    public int CatalogVersion { get; set; }
+
+    public Guid BatchId { get; set; }
+
+    public int RowIndex { get; set; }
+
+    /// <summary>The document number if the row had one: resubmitting that key closes the entry.</summary>
+    public string? SourceKey { get; set; }
+
+    /// <summary>The row as received, personal fields encrypted.</summary>
+    public string RawJson { get; set; } = "";
+
+    public string ErrorsJson { get; set; } = "";
+
+    /// <summary>Machine codes, separated by spaces with one at each end, for filtering with LIKE.</summary>
+    public string ErrorCodes { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    public long? ResolvedRecordId { get; set; }
+
+    public string? Annotation { get; set; }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using CreditShare.Core;
+using CreditShare.Web.Data;
+using CreditShare.Web.Features.Units;
+using CreditShare.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CreditShare.Web.Features.Reporting;
+
+public sealed record WithdrawRequest(string? SourceKey, string? Reason);
+
+public sealed record AbnormalView(long Id, string CategoryCode, Guid BatchId, int RowIndex, string? SourceKey, IReadOnlyList<FieldError> Errors,
+    DateTimeOffset CreatedAt, string? Annotation);
+
+/// <summary>The "data interface" channel (art. 7): a source unit's system reports over mutual TLS.</summary>
+public static class ReportingApi
+{
+    public static RouteGroupBuilder MapReporting(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1").WithTags("数据报送").RequireAuthorization(Policies.UnitSystem);
+        group.MapPost("/reports/{categoryCode}", SubmitAsync)
+            .Accepts<List<Dictionary<string, string>>>("application/json", "text/csv");
+        group.MapGet("/reports/batches/{id:guid}", async Task<Results<Ok<BatchResult>, ProblemHttpResult>> (Guid id, HttpContext http, ReportingService reporting) =>
+            (await reporting.FindBatchAsync(UnitId(http), id)).ToOk());
+        group.MapPost("/reports/{categoryCode}/withdrawals", async Task<Results<Ok<RecordSummary>, ProblemHttpResult>> (string categoryCode, WithdrawRequest body, HttpContext http, ReportingService reporting) =>
+            (await reporting.WithdrawAsync(Machine(http), categoryCode, body.SourceKey ?? "", body.Reason)).ToOk());
+        group.MapGet("/abnormal", ListAbnormalAsync);
+        return group;
+    }
+
+    private static int UnitId(HttpContext http) => int.Parse(http.User.FindFirst(CurrentUser.UnitIdClaim)!.Value, CultureInfo.InvariantCulture);
+
+    private static Submitter Machine(HttpContext http) =>
+        new(UnitId(http), http.User.UnitCode()!, "api", $"cert:{http.User.FindFirst(CurrentUser.CertificateSerialClaim)!.Value}");
+
+    private static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> SubmitAsync(
+        string categoryCode, HttpContext http, ReportingService reporting, Catalog.CatalogService catalog, AppDbContext db, IOptions<ReportingOptions> options)
+    {
+        var unitId = UnitId(http);
+        if (!await db.Units.AnyAsync(u => u.Id == unitId && (u.Roles & UnitRoles.Source) != 0))
+        {
+            return Problems.Forbidden("report.not_source_unit", "本单位不是数据源单位，不能报送信用信息");
+        }
+
+        var category = await catalog.GetAsync(categoryCode);
+        if (category is null)
+        {
+            return Problems.NotFound("catalog.not_found", $"信息类别“{categoryCode}”不存在");
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.Value.MaxBodyBytes;
+        }
+
+        if (http.Request.ContentLength > options.Value.MaxBodyBytes)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "request.too_large", "请求内容过大",
+                $"单次报送不超过 {options.Value.MaxBodyBytes / 1024 / 1024} MB，请拆分批次");
+        }
+
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var (rows, errors) = mediaType switch
+        {
+            "application/json" => ReportParsing.ParseJson(body),
+            "text/csv" => ReportParsing.ParseCsv(body, category),
+            _ => (null, [new FieldError("Content-Type", "report.media_type", "请以 application/json（记录数组）或 text/csv（首行为字段代码或名称）报送")]),
+        };
+        if (rows is null)
+        {
+            return mediaType is "application/json" or "text/csv"
+                ? Problems.Validation(errors, "批次无法解析，未保存任何记录")
+                : Problems.Create(StatusCodes.Status415UnsupportedMediaType, "report.media_type", "不支持的内容类型", errors[0].Message, errors);
+        }
+
+        var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        return (await reporting.SubmitAsync(Machine(http), categoryCode, rows, key, ReportingService.HashBody(body.Span), http.RequestAborted)).ToOk();
+    }
+
+    private static async Task<Ok<List<AbnormalView>>> ListAbnormalAsync(string? category, int? page, HttpContext http, AppDbContext db)
+    {
+        var unitId = UnitId(http);
+        var query = db.AbnormalEntries.AsNoTracking().Where(a => a.UnitId == unitId && a.ClosedAt == null);
+        if (!string.IsNullOrWhiteSpace(category))
+        {
+            query = query.Where(a => a.CategoryCode == category);
+        }
+
+        var rows = await query.OrderBy(a => a.Id).Skip((Math.Max(page ?? 1, 1) - 1) * 100).Take(100).ToListAsync();
+        return TypedResults.Ok(rows.Select(a => new AbnormalView(a.Id, a.CategoryCode, a.BatchId, a.RowIndex, a.SourceKey,
+            System.Text.Json.JsonSerializer.Deserialize<List<FieldError>>(a.ErrorsJson, System.Text.Json.JsonSerializerOptions.Web)!, a.CreatedAt, a.Annotation)).ToList());
+    }
+}

@@ -1,0 +1,49 @@
+using CreditShare.Core.Catalog;
+
+namespace CreditShare.Web.Features.Subjects;
+
+/// <summary>
+/// One integrated profile per subject (art. 3): a legal person or individual business by USCC, a natural person by
+/// the keyed hash of their ID number. The ID number itself is stored only encrypted.
+/// </summary>
+public sealed class Subject
+{
+    public long Id { get; set; }
+
+    public SubjectType Type { get; set; }
+
+    public string? Uscc { get; set; }
+
+    /// <summary>HMAC of "idtype:number"; unique, for exact lookup.</summary>
+    public string? IdentityHash { get; set; }
+
+    /// <summary>The ID number, AES-GCM encrypted.</summary>
+    public string? IdentityCipher { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>Names a subject has been reported under, oldest first; a change of name is history, not an overwrite.</summary>
+public sealed class SubjectName
+{
+    public long Id { get; set; }
+
+    public long SubjectId { get; set; }
+
+    public Subject? Subject { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public int SourceUnitId { get; set; }
+
+    public DateTimeOffset FirstSeenAt { get; set; }
+
+    /// <summary>Set when the name differs from the one already known: the center reviews these.</summary>
+    public bool NeedsReview { get; set; }
+
+    public DateTimeOffset? ReviewedAt { get; set; }
+}

@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CreditShare.Web.Features.Reporting;
+using Microsoft.EntityFrameworkCore;
+
+namespace CreditShare.Web.Tests.Features.Reporting;
+
+/// <summary>The reporting API over real mutual TLS, on the provider under test.</summary>
+public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
+{
+    private static async Task<JsonElement> OkAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static string[] Statuses(JsonElement result) => [.. result.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("status").GetString()!)];
+
+    [Fact]
+    public async Task Valid_records_are_stored_even_when_others_in_the_batch_are_rejected()
+    {
+        using var client = app.Unit("source");
+        var good = ReportingApp.Penalty(ReportingApp.Next());
+        var bad = ReportingApp.Penalty(ReportingApp.Next());
+        bad["CF_XDR_SHXYM"] = "91440300708461136U";
+        bad["CF_JDRQ"] = "2099-01-01";
+        var result = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { good, bad }));
+
+        Assert.Equal(["accepted", "rejected"], Statuses(result));
+        Assert.Equal((1, 1), (result.GetProperty("accepted").GetInt32(), result.GetProperty("rejected").GetInt32()));
+        var rejected = result.GetProperty("records")[1];
+        var errors = rejected.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("field").GetString(), e.GetProperty("code").GetString())).ToList();
+        Assert.Contains(("CF_XDR_SHXYM", "uscc.check_digit"), errors);
+        Assert.Contains(("CF_JDRQ", "field.date_in_future"), errors);
+        Assert.All(rejected.GetProperty("errors").EnumerateArray(), e => Assert.False(string.IsNullOrEmpty(e.GetProperty("message").GetString())));
+
+        var recordId = result.GetProperty("records")[0].GetProperty("recordId").GetInt64();
+        var stored = await app.WithDbAsync(db => db.CreditRecords.Include(r => r.Subject).SingleAsync(r => r.Id == recordId));
+        Assert.Equal(good["CF_WSH"], stored.SourceKey);
+        Assert.Equal(good["CF_XDR_SHXYM"], stored.Subject!.Uscc);
+        Assert.Equal(new DateOnly(2027, 2, 28), stored.DisclosureEnd);
+        var version = await app.WithDbAsync(db => db.RecordVersions.SingleAsync(v => v.RecordId == recordId));
+        Assert.Equal(("api", 1, RecordAction.Reported), (version.Channel, version.Version, version.Action));
+        Assert.StartsWith("cert:", version.SubmittedBy);
+
+        var abnormal = await app.WithDbAsync(db => db.AbnormalEntries.SingleAsync(a => a.SourceKey == bad["CF_WSH"]));
+        Assert.Null(abnormal.ClosedAt);
+        Assert.Contains(" uscc.check_digit ", abnormal.ErrorCodes);
+        Assert.Contains("91440300708461136U", abnormal.RawJson);
+    }
+
+    [Fact]
+    public async Task A_retry_with_the_same_idempotency_key_returns_the_first_answer_without_processing_again()
+    {
+        using var client = app.Unit("source");
+        var body = JsonSerializer.Serialize(new[] { ReportingApp.Penalty(ReportingApp.Next()), ReportingApp.Penalty(ReportingApp.Next()) });
+        HttpRequestMessage Request(string content)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports/XZCF") { Content = new StringContent(content, Encoding.UTF8, "application/json") };
+            request.Headers.Add("Idempotency-Key", "batch-" + body.GetHashCode());
+            return request;
+        }
+
+        var first = await OkAsync(await client.SendAsync(Request(body)));
+        var versionsBefore = await app.WithDbAsync(db => db.RecordVersions.CountAsync());
+        var again = await OkAsync(await client.SendAsync(Request(body)));
+        Assert.True(again.GetProperty("replayed").GetBoolean());
+        Assert.Equal(first.GetProperty("batchId").GetString(), again.GetProperty("batchId").GetString());
+        Assert.Equal(Statuses(first), Statuses(again));
+        Assert.Equal(versionsBefore, await app.WithDbAsync(db => db.RecordVersions.CountAsync()));
+
+        var different = await client.SendAsync(Request(JsonSerializer.Serialize(new[] { ReportingApp.Penalty(ReportingApp.Next()) })));
+        Assert.Equal("batch.idempotency_key_reused", (await different.ProblemAsync(HttpStatusCode.Conflict)).GetProperty("code").GetString());
+
+        var later = await OkAsync(await client.GetAsync($"/api/v1/reports/batches/{first.GetProperty("batchId").GetString()}"));
+        Assert.Equal(Statuses(first), Statuses(later));
+        using var other = app.Unit("source2");
+        await (await other.GetAsync($"/api/v1/reports/batches/{first.GetProperty("batchId").GetString()}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Identical_content_is_unchanged_and_new_content_is_a_new_version()
+    {
+        using var client = app.Unit("source");
+        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var first = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
+        var again = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
+        Assert.Equal(["unchanged"], Statuses(again));
+        var id = first.GetProperty("records")[0].GetProperty("recordId").GetInt64();
+        Assert.Equal(id, again.GetProperty("records")[0].GetProperty("recordId").GetInt64());
+
+        record["CF_NR"] = "警告并处罚款3万元";
+        record["CF_NR_FK"] = "3";
+        var corrected = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
+        Assert.Equal(["accepted"], Statuses(corrected));
+        var versions = await app.WithDbAsync(db => db.RecordVersions.Where(v => v.RecordId == id).OrderBy(v => v.Version).Select(v => v.Action).ToListAsync());
+        Assert.Equal([RecordAction.Reported, RecordAction.Corrected], versions);
+        Assert.Equal(1, await app.WithDbAsync(db => db.CreditRecords.CountAsync(r => r.SourceKey == record["CF_WSH"])));
+    }
+
+    [Fact]
+    public async Task Resubmitting_a_fixed_row_closes_its_abnormal_entry()
+    {
+        using var client = app.Unit("source");
+        var record = ReportingApp.Penalty(ReportingApp.Next());
+        record.Remove("CF_NR_FK");
+        var rejected = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
+        Assert.Equal(["rejected"], Statuses(rejected));
+        var open = await client.GetFromJsonAsync<JsonElement>("/api/v1/abnormal?category=XZCF");
+        Assert.Contains(open.EnumerateArray(), e => e.GetProperty("sourceKey").GetString() == record["CF_WSH"]
+            && e.GetProperty("errors")[0].GetProperty("code").GetString() == "rule.required_when");
+
+        record["CF_NR_FK"] = "2";
+        var fixedResult = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
+        var recordId = fixedResult.GetProperty("records")[0].GetProperty("recordId").GetInt64();
+        var entry = await app.WithDbAsync(db => db.AbnormalEntries.SingleAsync(a => a.SourceKey == record["CF_WSH"]));
+        Assert.NotNull(entry.ClosedAt);
+        Assert.Equal(recordId, entry.ResolvedRecordId);
+        var stillOpen = await client.GetFromJsonAsync<JsonElement>("/api/v1/abnormal?category=XZCF");
+        Assert.DoesNotContain(stillOpen.EnumerateArray(), e => e.GetProperty("sourceKey").GetString() == record["CF_WSH"]);
+    }
+
+    [Fact]
+    public async Task A_unit_withdraws_its_own_record_and_cannot_touch_another_units()
+    {
+        using var client = app.Unit("source");
+        using var other = app.Unit("source2");
+        var record = ReportingApp.Penalty(ReportingApp.Next());
+        await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
+
+        var foreign = await other.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new { sourceKey = record["CF_WSH"], reason = "误报" });
+        await foreign.ProblemAsync(HttpStatusCode.NotFound);
+        var noReason = await client.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new { sourceKey = record["CF_WSH"], reason = "" });
+        Assert.Contains(("reason", "record.withdraw_reason"), (await noReason.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors());
+
+        var withdrawn = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new { sourceKey = record["CF_WSH"], reason = "文书已被撤销" }));
+        Assert.Equal("withdrawn", withdrawn.GetProperty("status").GetString());
+
+        // The other unit reporting the same document number makes its own record; it never overwrites this one.
+        var theirs = await OkAsync(await other.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
+        Assert.Equal(["accepted"], Statuses(theirs));
+        Assert.Equal(2, await app.WithDbAsync(db => db.CreditRecords.CountAsync(r => r.SourceKey == record["CF_WSH"])));
+        Assert.Equal(RecordStatus.Withdrawn, await app.WithDbAsync(db => db.CreditRecords
+            .Where(r => r.SourceKey == record["CF_WSH"] && r.SourceUnitId == app.UnitIds["source"]).Select(r => r.Status).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Id_numbers_are_never_stored_in_clear_and_subjects_are_found_by_keyed_hash()
+    {
+        using var client = app.Unit("source");
+        var id = ReportingApp.IdNumber(ReportingApp.Next());
+        var first = ReportingApp.PersonPenalty(ReportingApp.Next(), id);
+        var second = ReportingApp.PersonPenalty(ReportingApp.Next(), id);
+        var bad = ReportingApp.PersonPenalty(ReportingApp.Next(), id);
+        bad["CF_CFLB"] = "打板子";
+        var result = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { first, second, bad }));
+        Assert.Equal(["accepted", "accepted", "rejected"], Statuses(result));
+
+        var ids = result.GetProperty("records").EnumerateArray().Take(2).Select(r => r.GetProperty("recordId").GetInt64()).ToArray();
+        var subjects = await app.WithDbAsync(db => db.CreditRecords.Where(r => ids.Contains(r.Id)).Select(r => r.SubjectId).Distinct().ToListAsync());
+        Assert.Single(subjects);
+
+        var everything = await app.WithDbAsync(async db =>
+            string.Join("\n", await db.CreditRecords.Select(r => r.DataJson).ToListAsync())
+            + string.Join("\n", await db.RecordVersions.Select(r => r.DataJson).ToListAsync())
+            + string.Join("\n", await db.AbnormalEntries.Select(r => r.RawJson).ToListAsync())
+            + string.Join("\n", await db.Subjects.Select(s => s.IdentityCipher + s.IdentityHash).ToListAsync())
+            + string.Join("\n", await db.AuditEntries.Select(a => a.Detail + a.Target).ToListAsync()));
+        Assert.DoesNotContain(id, everything);
+        Assert.DoesNotContain(id[..14], everything);
+    }
+
+    [Fact]
+    public async Task A_known_code_under_another_name_is_accepted_with_a_name_mismatch_warning()
+    {
+        using var client = app.Unit("source");
+        var code = ReportingApp.Company(ReportingApp.Next());
+        await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { ReportingApp.Penalty(ReportingApp.Next(), code, "宁夏甲乙商贸有限公司") }));
+        var renamed = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { ReportingApp.Penalty(ReportingApp.Next(), code, "宁夏丙丁商贸有限公司") }));
+        var record = renamed.GetProperty("records")[0];
+        Assert.Equal("accepted", record.GetProperty("status").GetString());
+        var warning = record.GetProperty("warnings")[0];
+        Assert.Equal(("CF_XDR_MC", "name_mismatch"), (warning.GetProperty("field").GetString(), warning.GetProperty("code").GetString()));
+        Assert.True(await app.WithDbAsync(db => db.SubjectNames.AnyAsync(n => n.Name == "宁夏丙丁商贸有限公司" && n.NeedsReview)));
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+
+namespace CreditShare.Web.Tests.Features.Reporting;
+
+/// <summary>Every kind of bad input gets a clear answer, and a batch that cannot be read stores nothing.</summary>
+public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingApp>
+{
+    private Task<int> BatchesAsync() => app.WithDbAsync(db => db.ReportBatches.CountAsync());
+
+    private static string Csv(IEnumerable<string> header, params IEnumerable<string?>[] rows) =>
+        string.Join("\r\n", new[] { string.Join(',', header) }.Concat(rows.Select(r => string.Join(',', r.Select(v => v is null ? "" : $"\"{v.Replace("\"", "\"\"", StringComparison.Ordinal)}\"")))));
+
+    private static ByteArrayContent Content(byte[] bytes, string type)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new(type);
+        return content;
+    }
+
+    [Fact]
+    public async Task Malformed_or_misshapen_json_is_refused_whole()
+    {
+        using var client = app.Unit("source");
+        var before = await BatchesAsync();
+        var broken = await client.PostAsync("/api/v1/reports/XZCF", new StringContent("[{\"CF_WSH\": \"x\",", Encoding.UTF8, "application/json"));
+        Assert.Contains((await broken.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(), e => e.Code == "report.malformed_json");
+        var notArray = await client.PostAsync("/api/v1/reports/XZCF", new StringContent("{\"CF_WSH\": \"x\"}", Encoding.UTF8, "application/json"));
+        Assert.Contains((await notArray.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(), e => e.Code == "report.not_array");
+        var nested = await client.PostAsync("/api/v1/reports/XZCF", new StringContent("[{\"CF_WSH\": {\"a\": 1}}]", Encoding.UTF8, "application/json"));
+        Assert.Contains(("$[0].CF_WSH", "report.value_type"), (await nested.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors());
+        var xml = await client.PostAsync("/api/v1/reports/XZCF", new StringContent("<a/>", Encoding.UTF8, "application/xml"));
+        await xml.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal(before, await BatchesAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_category_batch_over_the_limit_and_oversized_body_are_refused()
+    {
+        using var client = app.Unit("source");
+        var before = await BatchesAsync();
+        var unknown = await client.PostAsJsonAsync("/api/v1/reports/NOPE", new[] { ReportingApp.Penalty(1) });
+        Assert.Equal("catalog.not_found", (await unknown.ProblemAsync(HttpStatusCode.NotFound)).GetProperty("code").GetString());
+
+        var many = Enumerable.Range(0, ReportingApp.MaxBatch + 1).Select(_ => ReportingApp.Penalty(ReportingApp.Next())).ToArray();
+        var tooMany = await client.PostAsJsonAsync("/api/v1/reports/XZCF", many);
+        Assert.Contains((await tooMany.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(), e => e.Code == "batch.too_large");
+
+        var huge = new StringContent("[" + string.Join(',', Enumerable.Repeat("{\"BZ\": \"" + new string('x', 1000) + "\"}", 400)) + "]", Encoding.UTF8, "application/json");
+        var tooBig = await client.PostAsync("/api/v1/reports/XZCF", huge);
+        Assert.Equal("request.too_large", (await tooBig.ProblemAsync(HttpStatusCode.RequestEntityTooLarge)).GetProperty("code").GetString());
+        Assert.Equal(before, await BatchesAsync());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/abnormal")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Over_long_fields_and_unknown_fields_reject_that_record_only()
+    {
+        using var client = app.Unit("source");
+        var longOne = ReportingApp.Penalty(ReportingApp.Next());
+        longOne["CF_WSH"] = new string('号', 65);
+        var extra = ReportingApp.Penalty(ReportingApp.Next());
+        extra["CF_SURPRISE"] = "x";
+        var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { longOne, extra, ReportingApp.Penalty(ReportingApp.Next()) });
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var records = result.GetProperty("records");
+        Assert.Equal("field.too_long", records[0].GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal("field.unknown", records[1].GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal("accepted", records[2].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Only_source_units_report()
+    {
+        using var client = app.Unit("user");
+        var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { ReportingApp.Penalty(ReportingApp.Next()) });
+        Assert.Equal("report.not_source_unit", (await response.ProblemAsync(HttpStatusCode.Forbidden)).GetProperty("code").GetString());
+        using var anonymous = app.MachineClient(null);
+        await (await anonymous.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { ReportingApp.Penalty(1) })).ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Csv_in_utf8_with_chinese_headers_and_in_gb18030_is_read()
+    {
+        using var client = app.Unit("source");
+        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var labels = new Dictionary<string, string> { ["CF_XDR_MC"] = "行政相对人名称", ["CF_XDR_LB"] = "行政相对人类别", ["CF_WSH"] = "行政处罚决定书文号" };
+        var header = record.Keys.Select(k => labels.GetValueOrDefault(k, k)).ToList();
+        var csv = Csv(header, record.Values);
+
+        var utf8 = await client.PostAsync("/api/v1/reports/XZCF", Content([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv)], "text/csv"));
+        var first = await utf8.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(utf8.StatusCode == HttpStatusCode.OK, first.ToString());
+        Assert.Equal("accepted", first.GetProperty("records")[0].GetProperty("status").GetString());
+
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var gbRecord = ReportingApp.Penalty(ReportingApp.Next());
+        var gb = Encoding.GetEncoding("GB18030").GetBytes(Csv(gbRecord.Keys, gbRecord.Values));
+        Assert.Throws<DecoderFallbackException>(() => new UTF8Encoding(false, true).GetString(gb));
+        var gbResponse = await client.PostAsync("/api/v1/reports/XZCF", Content(gb, "text/csv"));
+        var second = await gbResponse.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("accepted", second.GetProperty("records")[0].GetProperty("status").GetString());
+        var stored = await app.WithDbAsync(db => db.CreditRecords.Include(r => r.Subject).SingleAsync(r => r.SourceKey == gbRecord["CF_WSH"]));
+        Assert.Equal(gbRecord["CF_XDR_MC"], stored.Subject!.Name);
+    }
+
+    [Fact]
+    public async Task Csv_with_unknown_missing_or_ragged_columns_is_refused_whole()
+    {
+        using var client = app.Unit("source");
+        var before = await BatchesAsync();
+        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var withExtra = Csv([.. record.Keys, "多余列"], [.. record.Values, "x"]);
+        var extra = await client.PostAsync("/api/v1/reports/XZCF", Content(Encoding.UTF8.GetBytes(withExtra), "text/csv"));
+        Assert.Contains(("多余列", "csv.unknown_column"), (await extra.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors());
+
+        var withoutName = record.Where(kv => kv.Key != "CF_XDR_MC").ToList();
+        var missing = await client.PostAsync("/api/v1/reports/XZCF", Content(Encoding.UTF8.GetBytes(Csv(withoutName.Select(kv => kv.Key), withoutName.Select(kv => kv.Value))), "text/csv"));
+        Assert.Contains(("CF_XDR_MC", "csv.missing_column"), (await missing.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors());
+
+        var ragged = Csv(record.Keys, record.Values) + "\r\n\"only\",\"two\"";
+        var raggedResponse = await client.PostAsync("/api/v1/reports/XZCF", Content(Encoding.UTF8.GetBytes(ragged), "text/csv"));
+        Assert.Contains((await raggedResponse.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(), e => e.Code == "csv.column_count");
+        Assert.Equal(before, await BatchesAsync());
+    }
+}
