@@ -68,6 +68,9 @@ public static class ApplicationSetup
             o.Conventions.AuthorizeFolder("/Accounts", Policies.SecurityAdmin);
             o.Conventions.AuthorizeFolder("/Certificates", Policies.SecurityAdmin);
             o.Conventions.AuthorizeFolder("/Audit", Policies.AuditAdmin);
+            o.Conventions.AuthorizeFolder("/Reporting", Policies.Reporter);
+            o.Conventions.AuthorizeFolder("/Abnormal", Policies.CenterData);
+            o.Conventions.AuthorizeFolder("/Subjects", Policies.CenterData);
         });
 
         services.Configure<ForwardedHeadersOptions>(o =>

@@ -16,4 +16,7 @@ public static class CurrentUser
     public static string? SessionId(this ClaimsPrincipal user) => user.FindFirstValue(SessionClaim);
 
     public static string Actor(this ClaimsPrincipal user) => user.Identity?.Name ?? "system";
+
+    public static int UnitId(this ClaimsPrincipal user) =>
+        int.Parse(user.FindFirstValue(UnitIdClaim) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 }

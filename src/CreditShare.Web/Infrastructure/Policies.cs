@@ -13,12 +13,18 @@ public static class Policies
     public const string SecurityAdmin = "security-admin";
     public const string AuditAdmin = "audit-admin";
     public const string UnitSystem = "unit-system";
+    public const string Reporter = "reporter";
+
+    /// <summary>Center staff who work with credit data itself (never an administrator: 用管分离).</summary>
+    public const string CenterData = "center-data";
 
     public static AuthorizationBuilder AddCreditSharePolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Staff, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser())
         .AddPolicy(SystemAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.SystemAdmin))
         .AddPolicy(SecurityAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.SecurityAdmin))
         .AddPolicy(AuditAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.AuditAdmin))
+        .AddPolicy(Reporter, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.Reporter))
+        .AddPolicy(CenterData, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.Reviewer, StaffRoles.Querier))
         // Machine access: a unit's system or gateway presenting a client certificate our CA issued.
         .AddPolicy(UnitSystem, p => p.AddAuthenticationSchemes(CertificateAuthenticationDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser().RequireClaim(CurrentUser.CertificateSerialClaim));

@@ -54,6 +54,11 @@ public enum AuditEvent
     Report_RecordWithdrawn = 1601,
     Report_AbnormalAnnotated = 1602,
 
+    // 2000: reads of non-public credit data
+    Data_SubjectViewed = 2000,
+    Data_AbnormalViewed = 2001,
+    Data_SubjectSearched = 2002,
+
     // 1500: the audit trail itself
     Audit_Viewed = 1500,
     Audit_Verified = 1501,
@@ -100,6 +105,9 @@ public static class AuditEventNames
         AuditEvent.Report_BatchReceived => "接收报送批次",
         AuditEvent.Report_RecordWithdrawn => "撤销记录",
         AuditEvent.Report_AbnormalAnnotated => "批注异常数据",
+        AuditEvent.Data_SubjectViewed => "查看主体信用档案",
+        AuditEvent.Data_AbnormalViewed => "查看异常数据",
+        AuditEvent.Data_SubjectSearched => "检索主体",
         AuditEvent.Audit_Viewed => "查看审计日志",
         AuditEvent.Audit_Verified => "校验审计链",
         AuditEvent.Audit_Archived => "归档审计日志",

@@ -1,0 +1,79 @@
+using CreditShare.Core;
+using CreditShare.Core.Catalog;
+using CreditShare.Web.Features.Catalog;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CreditShare.Web.Features.Reporting;
+
+/// <summary>Decentralised reporting by file: an .xlsx made from the template, or a CSV (UTF-8 or GB18030).</summary>
+[RequestSizeLimit(MaxFileBytes + (1024 * 1024))]
+[RequestFormLimits(MultipartBodyLengthLimit = MaxFileBytes)]
+public sealed class UploadModel(CatalogService catalog, ReportingService reporting) : PageModel
+{
+    public const int MaxFileBytes = 20 * 1024 * 1024;
+
+    [BindProperty(SupportsGet = true)]
+    public string Category { get; set; } = "";
+
+    [BindProperty]
+    public IFormFile? Upload { get; set; }
+
+    public CategoryDefinition? Definition { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        Definition = await catalog.GetAsync(Category);
+        return Definition is null ? NotFound() : Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        Definition = await catalog.GetAsync(Category);
+        if (Definition is null)
+        {
+            return NotFound();
+        }
+
+        if (Upload is null || Upload.Length == 0)
+        {
+            ModelState.AddModelError(nameof(Upload), "请选择要上传的 .xlsx 或 .csv 文件");
+            return Page();
+        }
+
+        var extension = Path.GetExtension(Upload.FileName).ToLowerInvariant();
+        (List<IReadOnlyDictionary<string, string?>>? Rows, List<FieldError> Errors) parsed;
+        byte[] bytes;
+        await using (var stream = Upload.OpenReadStream())
+        using (var buffer = new MemoryStream())
+        {
+            await stream.CopyToAsync(buffer);
+            bytes = buffer.ToArray();
+        }
+
+        parsed = extension switch
+        {
+            ".xlsx" => Workbooks.Read(new MemoryStream(bytes), Definition),
+            ".csv" => ReportParsing.ParseCsv(bytes, Definition),
+            _ => (null, [new FieldError("$", "upload.file_type", "只接受 .xlsx 或 .csv 文件")]),
+        };
+        if (parsed.Rows is null)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                ModelState.AddModelError(nameof(Upload), error.Message);
+            }
+
+            return Page();
+        }
+
+        var outcome = await reporting.SubmitAsync(PortalSubmitter.For(User, "upload"), Category, parsed.Rows, null, ReportingService.HashBody(bytes));
+        if (!outcome.IsOk)
+        {
+            ModelState.AddModelError(nameof(Upload), outcome.Message ?? string.Join("；", outcome.Errors.Select(e => e.Message)));
+            return Page();
+        }
+
+        return RedirectToPage("/Reporting/Batch", new { id = outcome.Value!.BatchId });
+    }
+}
