@@ -58,6 +58,27 @@ public static class UnifiedSocialCreditCode
         return Alphabet[(31 - (sum % 31)) % 31];
     }
 
+    /// <summary>GB 11714 check character for the first 8 characters of an organisation code.</summary>
+    public static char OrganizationCheckCharacter(ReadOnlySpan<char> first8)
+    {
+        var sum = 0;
+        for (var i = 0; i < 8; i++)
+        {
+            var c = first8[i];
+            sum += (char.IsAsciiDigit(c) ? c - '0' : c - 'A' + 10) * OrganizationWeights[i];
+        }
+
+        var check = 11 - (sum % 11);
+        return check switch { 10 => 'X', 11 => '0', _ => (char)('0' + check) };
+    }
+
+    /// <summary>Builds a valid code from registration prefix (8 characters) and organisation code body (8 characters).</summary>
+    public static string Compose(string prefix8, string organization8)
+    {
+        var first17 = prefix8 + organization8 + OrganizationCheckCharacter(organization8);
+        return first17 + ComputeCheckCharacter(first17);
+    }
+
     /// <summary>GB 11714 check of the embedded 9-character organisation code.</summary>
     public static bool OrganizationCodeIsValid(ReadOnlySpan<char> organizationCode)
     {
