@@ -183,4 +183,58 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await Assertions.Expect(page.GetByText($"证书 {serial} 已吊销")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = serial })).ToContainTextAsync("已吊销");
     }
+
+    [Fact]
+    public async Task A_reporter_downloads_the_template_uploads_a_file_gets_the_error_workbook_and_fills_in_one_record()
+    {
+        var app = fixture.App;
+        var reporter = await app.CreateStaffAsync(StaffRoles.Reporter, unit: "source");
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/SignIn");
+        await page.GetByLabel("用户名").FillAsync(reporter.UserName);
+        await page.GetByLabel("密码").FillAsync(reporter.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+        await page.GetByLabel("动态口令").FillAsync(app.TotpNow(reporter));
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "数据报送" }).ClickAsync();
+        await BrowserFixture.ScreenshotAsync(page, "reporting");
+
+        // The template.
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "行政处罚" });
+        var download = await page.RunAndWaitForDownloadAsync(() => row.GetByRole(AriaRole.Link, new() { Name = "下载模板" }).ClickAsync());
+        Assert.EndsWith(".xlsx", download.SuggestedFilename);
+        var templatePath = await download.PathAsync();
+        var (templateRows, templateErrors) = CreditShare.Web.Features.Reporting.Workbooks.Read(File.OpenRead(templatePath), CreditShare.Core.Catalog.BuiltInCatalog.Penalty);
+        Assert.Empty(templateErrors);
+        Assert.Empty(templateRows!);
+
+        // A file with one good and one bad row.
+        var good = CreditShare.Web.Tests.Features.Reporting.ReportingApp.Penalty(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next());
+        var bad = CreditShare.Web.Tests.Features.Reporting.ReportingApp.Penalty(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next());
+        bad["CF_NR_FK"] = null;
+        var upload = Path.Combine(Path.GetTempPath(), $"penalties-{Guid.NewGuid():N}.xlsx");
+        await File.WriteAllBytesAsync(upload, CreditShare.Web.Features.Reporting.Workbooks.ErrorWorkbook(CreditShare.Core.Catalog.BuiltInCatalog.Penalty, [(good, []), (bad, [])]));
+        await row.GetByRole(AriaRole.Link, new() { Name = "上传文件" }).ClickAsync();
+        await page.Locator("input[type=file]").SetInputFilesAsync(upload);
+        await page.GetByRole(AriaRole.Button, new() { Name = "上传并报送" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/Reporting/Batch"));
+        await Assertions.Expect(page.Locator("#batch-counts")).ToContainTextAsync("接收");
+        await Assertions.Expect(page.Locator("#rejected-rows")).ToContainTextAsync("罚款金额（万元）为必填项");
+        await BrowserFixture.ScreenshotAsync(page, "batch-result");
+        var errors = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "下载错误工作簿" }).ClickAsync());
+        var (returned, _) = CreditShare.Web.Features.Reporting.Workbooks.Read(File.OpenRead(await errors.PathAsync()), CreditShare.Core.Catalog.BuiltInCatalog.Penalty);
+        Assert.Equal(bad["CF_WSH"], Assert.Single(returned!)["CF_WSH"]);
+
+        // Fix the rejected row in place with the generated form.
+        await page.GetByRole(AriaRole.Link, new() { Name = "修改后报送" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-field='CF_NR_FK']")).ToContainTextAsync("必填");
+        await page.Locator("#field_CF_NR_FK").FillAsync("abc");
+        await page.GetByRole(AriaRole.Button, new() { Name = "报送" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-field='CF_NR_FK']")).ToContainTextAsync("应为数字");
+        await BrowserFixture.ScreenshotAsync(page, "record-form");
+        await page.Locator("#field_CF_NR_FK").FillAsync("1.5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "报送" }).ClickAsync();
+        await Assertions.Expect(page.GetByText(new Regex("已接收（记录号 \\d+）"))).ToBeVisibleAsync();
+        File.Delete(upload);
+    }
 }
