@@ -34,6 +34,11 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string ArchiveDirectory => Path.Combine(pki, "audit-archive");
 
+    /// <summary>This app's personal-data keys, so that a real server process on the same database can share them.</summary>
+    public (string Encryption, string Lookup) PersonalDataKeys { get; } =
+        (Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+         Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+
     public IReadOnlyDictionary<string, string?> PkiPaths => new Dictionary<string, string?>
     {
         ["CertificateAuthority:CertificatePath"] = Path.Combine(pki, "ca.crt"),
@@ -49,8 +54,8 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("ConnectionStrings:CreditShare", Database.ConnectionString);
         builder.UseSetting("Audit:ArchiveDirectory", ArchiveDirectory);
-        builder.UseSetting("PersonalData:EncryptionKey", Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
-        builder.UseSetting("PersonalData:LookupKey", Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        builder.UseSetting("PersonalData:EncryptionKey", PersonalDataKeys.Encryption);
+        builder.UseSetting("PersonalData:LookupKey", PersonalDataKeys.Lookup);
         foreach (var (key, value) in ExtraSettings)
         {
             builder.UseSetting(key, value);

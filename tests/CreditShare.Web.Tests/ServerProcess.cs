@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CreditShare.Web.Tests;
+
+/// <summary>
+/// The platform as a real operating-system process (Production mode) on a free port, sharing the database, CA and
+/// keys of a test app — so that a test can kill it with SIGKILL and start it again.
+/// </summary>
+public sealed class ServerProcess : IDisposable
+{
+    private readonly Process process;
+
+    private ServerProcess(Process process, Uri address)
+    {
+        this.process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<ServerProcess> StartAsync(CreditShareApp app, IReadOnlyDictionary<string, string> settings)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(WebAssembly());
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"https://127.0.0.1:{port}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Database__Provider"] = app.Database.Provider;
+        start.Environment["ConnectionStrings__CreditShare"] = app.Database.ConnectionString;
+        start.Environment["PersonalData__EncryptionKey"] = app.PersonalDataKeys.Encryption;
+        start.Environment["PersonalData__LookupKey"] = app.PersonalDataKeys.Lookup;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in app.PkiPaths)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, new Uri($"https://127.0.0.1:{port}"));
+        using var probe = new KestrelProbe(app, server.Address).Client;
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                if ((await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the server process exited with {process.ExitCode}");
+            }
+
+            await Task.Delay(250);
+        }
+
+        server.Dispose();
+        throw new TimeoutException("the server process did not become ready");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, like pulling the plug.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            Kill();
+        }
+
+        process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string WebAssembly()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "CreditShare.slnx")))
+        {
+            root = root.Parent!;
+        }
+
+        return Path.Combine(root.FullName, "src", "CreditShare.Web", "bin", configuration, "net10.0", "CreditShare.Web.dll");
+    }
+
+    /// <summary>An HTTPS client for a server at another address that trusts the test CA.</summary>
+    public sealed class KestrelProbe(CreditShareApp app, Uri address, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+    {
+        public HttpClient Client { get; } = Create(app, address, certificate);
+
+        private static HttpClient Create(CreditShareApp app, Uri address, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+        {
+            var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(app.PkiPaths["CertificateAuthority:CertificatePath"]!));
+            var handler = new SocketsHttpHandler
+            {
+                SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+                {
+                    ClientCertificates = certificate is null ? null : [certificate],
+                    RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                    {
+                        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                        chain.ChainPolicy.CustomTrustStore.Add(ca);
+                        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                        return presented is not null && chain.Build(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(presented.GetRawCertData()));
+                    },
+                },
+            };
+            return new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(10) };
+        }
+    }
+}
