@@ -3,6 +3,7 @@ using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
 using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Features.Schedules;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -41,6 +42,8 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
     public DbSet<ReportBatch> ReportBatches => Set<ReportBatch>();
 
     public DbSet<AbnormalEntry> AbnormalEntries => Set<AbnormalEntry>();
+
+    public DbSet<ReportingSchedule> ReportingSchedules => Set<ReportingSchedule>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 

@@ -3,6 +3,7 @@ using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
 using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Features.Schedules;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
 using Microsoft.EntityFrameworkCore;
@@ -209,5 +210,17 @@ internal sealed class AbnormalEntryConfiguration : IEntityTypeConfiguration<Abno
         builder.HasOne<Unit>().WithMany().HasForeignKey(a => a.UnitId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(a => new { a.UnitId, a.CategoryCode, a.SourceKey });
         builder.HasIndex(a => new { a.UnitId, a.ClosedAt });
+    }
+}
+
+internal sealed class ReportingScheduleConfiguration : IEntityTypeConfiguration<ReportingSchedule>
+{
+    public void Configure(EntityTypeBuilder<ReportingSchedule> builder)
+    {
+        builder.Property(s => s.CategoryCode).HasMaxLength(40);
+        builder.Property(s => s.Frequency).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.UpdatedBy).HasMaxLength(256);
+        builder.HasOne<Unit>().WithMany().HasForeignKey(s => s.UnitId);
+        builder.HasIndex(s => new { s.UnitId, s.CategoryCode }).IsUnique();
     }
 }

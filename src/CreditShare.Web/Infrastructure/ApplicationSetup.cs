@@ -4,6 +4,7 @@ using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
 using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Features.Schedules;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
 using Microsoft.AspNetCore.DataProtection;
@@ -55,6 +56,7 @@ public static class ApplicationSetup
         services.AddSingleton<PersonalDataProtector>();
         services.Configure<ReportingOptions>(configuration.GetSection("Reporting"));
         services.AddScoped<ReportingService>();
+        services.AddScoped<Scorecards>();
 
         services.AddRazorPages(o =>
         {
@@ -71,6 +73,7 @@ public static class ApplicationSetup
             o.Conventions.AuthorizeFolder("/Reporting", Policies.Reporter);
             o.Conventions.AuthorizeFolder("/Abnormal", Policies.CenterData);
             o.Conventions.AuthorizeFolder("/Subjects", Policies.CenterData);
+            o.Conventions.AuthorizeFolder("/Schedules", Policies.CenterData);
         });
 
         services.Configure<ForwardedHeadersOptions>(o =>

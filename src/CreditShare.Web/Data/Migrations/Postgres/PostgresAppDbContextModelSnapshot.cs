@@ -613,6 +613,46 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.ToTable("ReportBatches");
                 });
 
+            modelBuilder.Entity("CreditShare.Web.Features.Schedules.ReportingSchedule", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CategoryCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("DeadlineDay")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Frequency")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId", "CategoryCode")
+                        .IsUnique();
+
+                    b.ToTable("ReportingSchedules");
+                });
+
             modelBuilder.Entity("CreditShare.Web.Features.Subjects.Subject", b =>
                 {
                     b.Property<long>("Id")
@@ -990,6 +1030,15 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreditShare.Web.Features.Schedules.ReportingSchedule", b =>
+                {
+                    b.HasOne("CreditShare.Web.Features.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

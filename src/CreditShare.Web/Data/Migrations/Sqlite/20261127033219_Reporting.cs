@@ -73,6 +73,30 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ReportingSchedules",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UnitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Frequency = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    DeadlineDay = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReportingSchedules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReportingSchedules_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Subjects",
                 columns: table => new
                 {
@@ -226,6 +250,12 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                 columns: new[] { "UnitId", "ReceivedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ReportingSchedules_UnitId_CategoryCode",
+                table: "ReportingSchedules",
+                columns: new[] { "UnitId", "CategoryCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SubjectNames_NeedsReview",
                 table: "SubjectNames",
                 column: "NeedsReview");
@@ -259,6 +289,9 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ReportBatches");
+
+            migrationBuilder.DropTable(
+                name: "ReportingSchedules");
 
             migrationBuilder.DropTable(
                 name: "SubjectNames");

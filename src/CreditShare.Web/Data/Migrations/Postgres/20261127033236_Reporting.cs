@@ -74,6 +74,30 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "ReportingSchedules",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UnitId = table.Column<int>(type: "integer", nullable: false),
+                    CategoryCode = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Frequency = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    DeadlineDay = table.Column<int>(type: "integer", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReportingSchedules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReportingSchedules_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Subjects",
                 columns: table => new
                 {
@@ -227,6 +251,12 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                 columns: new[] { "UnitId", "ReceivedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ReportingSchedules_UnitId_CategoryCode",
+                table: "ReportingSchedules",
+                columns: new[] { "UnitId", "CategoryCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SubjectNames_NeedsReview",
                 table: "SubjectNames",
                 column: "NeedsReview");
@@ -260,6 +290,9 @@ namespace CreditShare.Web.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "ReportBatches");
+
+            migrationBuilder.DropTable(
+                name: "ReportingSchedules");
 
             migrationBuilder.DropTable(
                 name: "SubjectNames");

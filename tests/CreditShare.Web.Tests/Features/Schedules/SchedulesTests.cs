@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using CreditShare.Core.Accounts;
+using CreditShare.Core.Reporting;
+using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Features.Schedules;
+using CreditShare.Web.Tests.Features.Reporting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CreditShare.Web.Tests.Features.Schedules;
+
+public class SchedulesTests(CreditShareApp app) : IClassFixture<CreditShareApp>
+{
+    [Fact]
+    public async Task A_unit_that_misses_its_monthly_deadline_is_overdue_until_it_reports_in_time_and_its_scorecard_shows_it()
+    {
+        var reviewer = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.Reviewer));
+        var unitId = app.UnitIds["source"].ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var bad = await reviewer.PostFormAsync("/Schedules", ("Input.UnitId", unitId), ("Input.CategoryCode", "XZCF"), ("Input.Frequency", "Monthly"), ("Input.DeadlineDay", "31"));
+        Assert.Contains("每月1–28日", await bad.Content.ReadAsStringAsync());
+        var notSource = await reviewer.PostFormAsync("/Schedules", ("Input.UnitId", app.UnitIds["user"].ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Input.CategoryCode", "XZCF"), ("Input.Frequency", "Monthly"), ("Input.DeadlineDay", "10"));
+        Assert.Contains("只能为数据源单位设定报送频次", await notSource.Content.ReadAsStringAsync());
+        var saved = await reviewer.PostFormAsync("/Schedules", ("Input.UnitId", unitId), ("Input.CategoryCode", "XZCF"), ("Input.Frequency", "Monthly"), ("Input.DeadlineDay", "10"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+
+        // Nothing reported: the last closed month is overdue.
+        var page = await reviewer.GetStringAsync("/Schedules");
+        Assert.Matches(new Regex("id=\"overdue\".*测试市场监督管理局.*XZCF", RegexOptions.Singleline), page);
+
+        // One batch with one good and one bad row, the bad one fixed a day later.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var reporting = scope.ServiceProvider.GetRequiredService<ReportingService>();
+            var who = new Submitter(app.UnitIds["source"], "", "api", "test");
+            var bad1 = ReportingApp.Penalty(ReportingApp.Next());
+            bad1["CF_NR_FK"] = null;
+            await reporting.SubmitAsync(who, "XZCF", [ReportingApp.Penalty(ReportingApp.Next()), bad1], null, "a");
+            app.Clock.Advance(TimeSpan.FromHours(24));
+            bad1["CF_NR_FK"] = "1";
+            await reporting.SubmitAsync(who, "XZCF", [bad1], null, "b");
+        }
+
+        // After the current month's deadline passes, that month counts as met.
+        var now = DateOnly.FromDateTime(app.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var period = ReportingPeriods.Containing(ReportingFrequency.Monthly, 10, now)!.Value;
+        app.Clock.Advance(TimeSpan.FromDays(period.Due.DayNumber - now.DayNumber + 1));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var statuses = await scope.ServiceProvider.GetRequiredService<Scorecards>().StatusesAsync();
+            var status = Assert.Single(statuses, s => s.Schedule.UnitId == app.UnitIds["source"]);
+            Assert.False(status.Overdue);
+            Assert.Equal(1 / 12.0, status.OnTimeRate!.Value, 3);
+            var card = Assert.Single(await scope.ServiceProvider.GetRequiredService<Scorecards>().ScorecardsAsync(), c => c.UnitId == app.UnitIds["source"]);
+            Assert.Equal(2, card.RecordsReceived);
+            Assert.Equal(1 / 3.0, card.RejectionRate, 3);
+            Assert.Equal(24, card.MeanTimeToCorrect!.Value.TotalHours, 1);
+        }
+
+        // The earlier session has long been idle; a fresh sign-in sees the scorecard.
+        var later = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.Reviewer));
+        Assert.Matches(new Regex("id=\"scorecards\".*测试市场监督管理局</td><td>2</td><td>2</td><td>1</td>", RegexOptions.Singleline), await later.GetStringAsync("/Schedules"));
+    }
+}
