@@ -102,7 +102,7 @@ public sealed class ReportingService(
                 }, cancellationToken);
                 return Outcome<BatchResult>.Ok(result);
             }
-            catch (DbUpdateException) when (attempt < 3)
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException && attempt < 3)
             {
                 // Another batch created the same subject or record, or used the same Idempotency-Key, at the same
                 // moment: start again from the database's state.
@@ -148,7 +148,6 @@ public sealed class ReportingService(
             ReceivedAt = now,
             Total = rows.Count,
         };
-        db.ReportBatches.Add(batch);
 
         var validations = rows.Select(row => RecordValidator.Validate(category, row, today)).ToList();
         var subjects = new SubjectDirectory(db, protector, now, who.UnitId);
@@ -156,6 +155,11 @@ public sealed class ReportingService(
         var keys = validations.Where(v => v.IsValid).Select(v => SourceKey(category, v.Values)).Distinct().ToList();
         var existing = await LoadRecordsAsync(who.UnitId, category.Code, keys, cancellationToken);
 
+        // New rows are collected and written in bulk below; existing records are tracked and updated by EF.
+        var newRecords = new List<CreditRecord>();
+        var recordSubjects = new Dictionary<CreditRecord, Subject>(ReferenceEqualityComparer.Instance);
+        var versions = new List<RecordVersion>();
+        var abnormal = new List<AbnormalEntry>();
         var outcomes = new (string Status, CreditRecord? Record, IReadOnlyList<FieldError> Errors, List<FieldError> Warnings)[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
@@ -179,7 +183,7 @@ public sealed class ReportingService(
 
             if (errors.Count > 0)
             {
-                db.AbnormalEntries.Add(Abnormal(who, category, batch, i, rows[i], errors, now));
+                abnormal.Add(Abnormal(who, category, batch, i, rows[i], errors, now));
                 outcomes[i] = (RecordStatusNames.Rejected, null, errors, warnings);
                 continue;
             }
@@ -199,12 +203,12 @@ public sealed class ReportingService(
             var action = record is null ? RecordAction.Reported : RecordAction.Corrected;
             if (record is null)
             {
-                record = new CreditRecord { CategoryCode = category.Code, SourceUnitId = who.UnitId, SourceKey = key, FirstReceivedAt = now, Subject = subject };
-                db.CreditRecords.Add(record);
+                record = new CreditRecord { CategoryCode = category.Code, SourceUnitId = who.UnitId, SourceKey = key, FirstReceivedAt = now };
+                newRecords.Add(record);
                 existing[key] = record;
             }
 
-            record.Subject = subject;
+            recordSubjects[record] = subject!;
             record.CatalogVersion = category.Version;
             record.Status = RecordStatus.Active;
             record.CurrentVersion++;
@@ -214,7 +218,7 @@ public sealed class ReportingService(
             record.DisclosureEnd = DisclosurePeriods.DisclosureEnd(category, values);
             record.SharingEnd = decision?.AddMonths(DisclosurePeriods.MonthsFor(category.SharingPeriod, values)).AddDays(-1);
             record.UpdatedAt = now;
-            db.RecordVersions.Add(new RecordVersion
+            versions.Add(new RecordVersion
             {
                 Record = record,
                 Version = record.CurrentVersion,
@@ -230,7 +234,7 @@ public sealed class ReportingService(
             outcomes[i] = (RecordStatusNames.Accepted, record, [], warnings);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await WriteNewRowsAsync(subjects, newRecords, recordSubjects, versions, abnormal, cancellationToken);
         await CloseResolvedAbnormalAsync(who.UnitId, category.Code, existing, now, cancellationToken);
 
         var results = outcomes.Select((o, i) => new RecordResult(i, o.Status, o.Record?.Id, o.Errors, o.Warnings)).ToList();
@@ -239,9 +243,49 @@ public sealed class ReportingService(
         batch.Rejected = results.Count(r => r.Status == RecordStatusNames.Rejected);
         var result = new BatchResult(batch.Id, category.Code, category.Version, batch.Total, batch.Accepted, batch.Unchanged, batch.Rejected, false, results);
         batch.ResultJson = JsonSerializer.Serialize(result, Json);
+        db.ReportBatches.Add(batch);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return result;
+    }
+
+    /// <summary>Gives the batch's new rows their ids and writes them in bulk, parents first.</summary>
+    private async Task WriteNewRowsAsync(SubjectDirectory subjects, List<CreditRecord> newRecords, Dictionary<CreditRecord, Subject> recordSubjects,
+        List<RecordVersion> versions, List<AbnormalEntry> abnormal, CancellationToken cancellationToken)
+    {
+        Assign(subjects.NewSubjects, await BulkWriter.AllocateIdsAsync(db, "Subjects", subjects.NewSubjects.Count, cancellationToken), (s, id) => s.Id = id);
+        Assign(subjects.NewNames, await BulkWriter.AllocateIdsAsync(db, "SubjectNames", subjects.NewNames.Count, cancellationToken), (n, id) => n.Id = id);
+        Assign(newRecords, await BulkWriter.AllocateIdsAsync(db, "CreditRecords", newRecords.Count, cancellationToken), (r, id) => r.Id = id);
+        Assign(versions, await BulkWriter.AllocateIdsAsync(db, "RecordVersions", versions.Count, cancellationToken), (v, id) => v.Id = id);
+        Assign(abnormal, await BulkWriter.AllocateIdsAsync(db, "AbnormalEntries", abnormal.Count, cancellationToken), (a, id) => a.Id = id);
+        foreach (var name in subjects.NewNames)
+        {
+            name.SubjectId = name.Subject!.Id;
+        }
+
+        foreach (var (record, subject) in recordSubjects)
+        {
+            record.SubjectId = subject.Id;
+        }
+
+        foreach (var version in versions)
+        {
+            version.RecordId = version.Record!.Id;
+        }
+
+        await BulkWriter.InsertAsync(db, BulkTables.Subjects, subjects.NewSubjects, cancellationToken);
+        await BulkWriter.InsertAsync(db, BulkTables.SubjectNames, subjects.NewNames, cancellationToken);
+        await BulkWriter.InsertAsync(db, BulkTables.Records, newRecords, cancellationToken);
+        await BulkWriter.InsertAsync(db, BulkTables.Versions, versions, cancellationToken);
+        await BulkWriter.InsertAsync(db, BulkTables.Abnormal, abnormal, cancellationToken);
+    }
+
+    private static void Assign<T>(List<T> items, List<long> ids, Action<T, long> set)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            set(items[i], ids[i]);
+        }
     }
 
     /// <summary>Resubmitting a rejected row's document number, now valid, closes its abnormal entries (art. 8).</summary>

@@ -13,7 +13,13 @@ public sealed class SubjectDirectory(AppDbContext db, PersonalDataProtector prot
 {
     private readonly Dictionary<string, Subject> byUscc = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Subject> byIdentity = new(StringComparer.Ordinal);
-    private readonly HashSet<(long, string)> flagged = [];
+    private readonly HashSet<(Subject, string)> flagged = [];
+
+    /// <summary>Subjects met for the first time in this batch; the caller gives them ids and writes them.</summary>
+    public List<Subject> NewSubjects { get; } = [];
+
+    /// <summary>Names to record: the first name of each new subject, and every differing name for review.</summary>
+    public List<SubjectName> NewNames { get; } = [];
 
     public async Task PreloadAsync(CategoryDefinition category, IEnumerable<IReadOnlyDictionary<string, string>> rows, CancellationToken cancellationToken)
     {
@@ -34,7 +40,7 @@ public sealed class SubjectDirectory(AppDbContext db, PersonalDataProtector prot
 
         foreach (var chunk in codes.Chunk(500))
         {
-            foreach (var subject in await db.Subjects.Where(s => s.Uscc != null && chunk.Contains(s.Uscc)).ToListAsync(cancellationToken))
+            foreach (var subject in await db.Subjects.AsNoTracking().Where(s => s.Uscc != null && chunk.Contains(s.Uscc)).ToListAsync(cancellationToken))
             {
                 byUscc[subject.Uscc!] = subject;
             }
@@ -42,7 +48,7 @@ public sealed class SubjectDirectory(AppDbContext db, PersonalDataProtector prot
 
         foreach (var chunk in identities.Chunk(500))
         {
-            foreach (var subject in await db.Subjects.Where(s => s.IdentityHash != null && chunk.Contains(s.IdentityHash)).ToListAsync(cancellationToken))
+            foreach (var subject in await db.Subjects.AsNoTracking().Where(s => s.IdentityHash != null && chunk.Contains(s.IdentityHash)).ToListAsync(cancellationToken))
             {
                 byIdentity[subject.IdentityHash!] = subject;
             }
@@ -93,8 +99,8 @@ public sealed class SubjectDirectory(AppDbContext db, PersonalDataProtector prot
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            db.Subjects.Add(subject);
-            db.SubjectNames.Add(new SubjectName { Subject = subject, Name = name, SourceUnitId = unitId, FirstSeenAt = now });
+            NewSubjects.Add(subject);
+            NewNames.Add(new SubjectName { Subject = subject, Name = name, SourceUnitId = unitId, FirstSeenAt = now });
             if (subject.Uscc is not null)
             {
                 byUscc[subject.Uscc] = subject;
@@ -112,9 +118,9 @@ public sealed class SubjectDirectory(AppDbContext db, PersonalDataProtector prot
             return (subject, null, null);
         }
 
-        if (flagged.Add((subject.Id, name)))
+        if (flagged.Add((subject, name)))
         {
-            db.SubjectNames.Add(new SubjectName { Subject = subject, Name = name, SourceUnitId = unitId, FirstSeenAt = now, NeedsReview = true });
+            NewNames.Add(new SubjectName { Subject = subject, Name = name, SourceUnitId = unitId, FirstSeenAt = now, NeedsReview = true });
         }
 
         // A natural person's registered name is not told to the reporter: that would disclose another unit's data.
