@@ -70,7 +70,9 @@ public static class RecordValidator
             }
         }
 
-        foreach (var rule in category.Rules)
+        // A field already refused (e.g. a wrong check digit) is not reported again as missing by a cross-field rule.
+        var refused = errors.Select(e => e.Field).ToHashSet(StringComparer.Ordinal);
+        foreach (var rule in category.Rules.Where(r => !refused.Contains(r.Field)))
         {
             ApplyRule(category, rule, values, today, errors);
         }

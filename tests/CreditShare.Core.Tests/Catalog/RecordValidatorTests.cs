@@ -73,6 +73,7 @@ public class RecordValidatorTests
         Assert.Contains(("CF_CFLB", "field.enum"), codes);
         Assert.Contains(("CF_WSH", "field.too_long"), codes);
         Assert.Contains(("CF_EXTRA", "field.unknown"), codes);
+        Assert.DoesNotContain(("CF_XDR_SHXYM", "rule.required_when"), codes);
     }
 
     [Fact]
