@@ -16,7 +16,7 @@ namespace CreditShare.Web.Infrastructure;
 /// </summary>
 public static class Cli
 {
-    public static readonly IReadOnlyList<string> Commands = ["migrate", "create-admin", "issue-cert", "verify-audit", "archive-audit", "create-ca", "totp"];
+    public static readonly IReadOnlyList<string> Commands = ["migrate", "create-admin", "create-unit", "issue-cert", "verify-audit", "archive-audit", "create-ca", "totp"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -60,6 +60,8 @@ public static class Cli
             case "create-admin":
                 await ApplicationSetup.MigrateAsync(app.Services);
                 return await CreateAdminAsync(app, options);
+            case "create-unit":
+                return await CreateUnitAsync(app, options);
             case "issue-cert":
                 return await IssueCertificateAsync(app, options);
             case "totp" when app.Environment.IsDevelopment():
@@ -153,6 +155,29 @@ public static class Cli
 
         Console.WriteLine($"安全管理员已创建：{userName}");
         Console.WriteLine($"一次性初始密码（仅显示这一次，首次登录须修改并绑定动态口令）：{outcome.Value!.InitialPassword}");
+        return 0;
+    }
+
+    /// <summary>Registers a unit from the command line (bootstrapping a registry, scripted set-ups, benchmarks).</summary>
+    private static async Task<int> CreateUnitAsync(WebApplication app, Dictionary<string, string> options)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var contact = new ContactInput(options.GetValueOrDefault("contact") ?? "未填写", null, options.GetValueOrDefault("mobile") ?? "13800000000", null);
+        var outcome = await scope.ServiceProvider.GetRequiredService<UnitRegistry>().CreateAsync(System(), new UnitInput(
+            options.GetValueOrDefault("name"), options.GetValueOrDefault("uscc"), options.GetValueOrDefault("region") ?? "640000",
+            (options.GetValueOrDefault("roles") ?? "source").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), contact, contact));
+        if (!outcome.IsOk)
+        {
+            Console.Error.WriteLine("Pass --name NAME --uscc USCC [--region CODE] [--roles source,user] [--contact NAME --mobile NUMBER].");
+            foreach (var error in outcome.Errors)
+            {
+                Console.Error.WriteLine($"  {error.Field}: {error.Message}");
+            }
+
+            return 1;
+        }
+
+        Console.WriteLine($"单位已登记：{outcome.Value!.Name}（{outcome.Value.Uscc}），编号 {outcome.Value.Id}");
         return 0;
     }
 

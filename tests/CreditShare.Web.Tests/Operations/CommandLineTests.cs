@@ -78,6 +78,13 @@ public sealed class CommandLineTests : IAsyncLifetime
         var again = await RunAsync("create-admin", "--user", "second.admin");
         Assert.Equal(1, again.ExitCode);
 
+        var sourceCode = DemoSeed.MakeUscc("11640000", "01350012");
+        var badUnit = await RunAsync("create-unit", "--name", "某厅", "--uscc", "91440300708461136U");
+        Assert.Equal(1, badUnit.ExitCode);
+        Assert.Contains("校验位错误", badUnit.Output);
+        var unit = await RunAsync("create-unit", "--name", "某省市场监督管理厅", "--uscc", sourceCode, "--roles", "source");
+        Assert.True(unit.ExitCode == 0, unit.Output);
+
         var certificates = Path.Combine(folder, "certs");
         var issued = await RunAsync("issue-cert", "--unit", centerCode, "--months", "48", "--out", certificates);
         Assert.True(issued.ExitCode == 0, issued.Output);
