@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using CreditShare.Bench;
 
-// dotnet run -c Release --project bench/CreditShare.Bench -- --filter '*'
+// dotnet run -c Release --project bench/CreditShare.Bench -- --filter '*'            micro-benchmarks
+// dotnet run -c Release --project bench/CreditShare.Bench -- ingest --provider ...   whole-system ingest (see docs/benchmarks.md)
+if (args.Length > 0 && args[0] == "ingest")
+{
+    return await IngestBenchmark.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
