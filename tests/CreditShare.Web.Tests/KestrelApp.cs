@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -27,24 +26,5 @@ public class KestrelApp : CreditShareApp
     }
 
     /// <summary>An HTTPS client that trusts only the test CA and presents <paramref name="clientCertificate"/> if given.</summary>
-    public HttpClient MachineClient(X509Certificate2? clientCertificate)
-    {
-        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(PkiPaths["CertificateAuthority:CertificatePath"]!));
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                ClientCertificates = clientCertificate is null ? null : new X509CertificateCollection { clientCertificate },
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-                },
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = BaseAddress };
-    }
+    public HttpClient MachineClient(X509Certificate2? clientCertificate) => new ServerProcess.KestrelProbe(this, BaseAddress, clientCertificate).Client;
 }

@@ -25,23 +25,10 @@ public sealed class CommandLineTests : IAsyncLifetime
         Directory.Delete(folder, recursive: true);
     }
 
-    private static string WebAssembly()
-    {
-        // The test runs from tests/CreditShare.Web.Tests/bin/<Configuration>/net10.0/: the web project's own output sits beside it.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "CreditShare.slnx")))
-        {
-            root = root.Parent!;
-        }
-
-        return Path.Combine(root.FullName, "src", "CreditShare.Web", "bin", configuration, "net10.0", "CreditShare.Web.dll");
-    }
-
     private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
-        start.ArgumentList.Add(WebAssembly());
+        start.ArgumentList.Add(ServerProcess.WebAssembly());
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
