@@ -25,8 +25,11 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await page.GetByLabel("动态口令").FillAsync(app.TotpNow(staff));
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
 
-        // Back where we wanted to go, signed in.
+        // Back where we wanted to go, signed in, with an HTTPS-only, HttpOnly, SameSite=Strict session cookie.
         await page.WaitForURLAsync(new Regex("/Units$"));
+        var session = (await page.Context.CookiesAsync()).Single(c => c.Name == "creditshare.session");
+        Assert.True(session.Secure && session.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "测试市场监督管理局" })).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "units");
 

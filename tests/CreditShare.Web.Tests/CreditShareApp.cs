@@ -54,6 +54,8 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("ConnectionStrings:CreditShare", Database.ConnectionString);
         builder.UseSetting("Audit:ArchiveDirectory", ArchiveDirectory);
+        // The test host speaks plain HTTP; production keeps session cookies HTTPS-only.
+        builder.UseSetting("Accounts:HttpsOnlyCookies", "false");
         builder.UseSetting("PersonalData:EncryptionKey", PersonalDataKeys.Encryption);
         builder.UseSetting("PersonalData:LookupKey", PersonalDataKeys.Lookup);
         foreach (var (key, value) in ExtraSettings)

@@ -11,11 +11,16 @@ namespace CreditShare.Web.Tests;
 /// <summary>The app on a real Kestrel port with TLS, for mutual TLS and for the browser.</summary>
 public class KestrelApp : CreditShareApp
 {
-    public KestrelApp() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
+    public KestrelApp()
     {
-        listen.Protocols = HttpProtocols.Http1AndHttp2;
-        listen.UseHttps();
-    }));
+        // Served over HTTPS like production, so the session cookie is HTTPS-only here too.
+        ExtraSettings["Accounts:HttpsOnlyCookies"] = "true";
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps();
+        }));
+    }
 
     public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 

@@ -38,7 +38,9 @@ public static class AccountsSetup
             o.Cookie.Name = "creditshare.session";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Secure by default: the session cookie travels only over HTTPS (behind a trusted proxy, X-Forwarded-Proto
+            // counts). Development and the test host serve plain HTTP on localhost and switch this off in their settings.
+            o.Cookie.SecurePolicy = configuration.GetValue("Accounts:HttpsOnlyCookies", true) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.LoginPath = "/SignIn";
             o.LogoutPath = "/SignIn/SignOut";
             o.AccessDeniedPath = "/SignIn/Denied";
@@ -56,6 +58,7 @@ public static class AccountsSetup
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o =>
         {
             o.Cookie.Name = "creditshare.2fa";
+            o.Cookie.SecurePolicy = configuration.GetValue("Accounts:HttpsOnlyCookies", true) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
         });
