@@ -126,4 +126,45 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
         Assert.Contains((await raggedResponse.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(), e => e.Code == "csv.column_count");
         Assert.Equal(before, await BatchesAsync());
     }
+
+    /// <summary>Announces 2 GB and would send zeros for ever: refused from the headers, before the body is read.</summary>
+    private sealed class EndlessContent() : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var chunk = new byte[64 * 1024];
+            for (long sent = 0; sent < 2L * 1024 * 1024 * 1024; sent += chunk.Length)
+            {
+                await stream.WriteAsync(chunk);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 2L * 1024 * 1024 * 1024;
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task A_two_gigabyte_upload_is_refused_at_once_and_the_server_stays_responsive()
+    {
+        using var client = app.Unit("source");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var content = new EndlessContent();
+        content.Headers.ContentType = new("application/json");
+        try
+        {
+            var response = await client.PostAsync("/api/v1/reports/XZCF", content);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        }
+        catch (HttpRequestException)
+        {
+            // The server may also close the connection while the client is still sending: refused either way.
+        }
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+        using var other = app.Unit("source2");
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/v1/abnormal")).StatusCode);
+    }
 }
