@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using CreditShare.Core.Accounts;
 using CreditShare.Web.Features.Accounts;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace CreditShare.Browser.Tests;
@@ -239,5 +240,40 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "报送" }).ClickAsync();
         await Assertions.Expect(page.GetByText(new Regex("已接收（记录号 \\d+）"))).ToBeVisibleAsync();
         File.Delete(upload);
+    }
+
+    [Fact]
+    public async Task Center_staff_see_a_subject_profile_every_units_abnormal_data_and_the_scorecards()
+    {
+        var app = fixture.App;
+        var code = CreditShare.Web.Tests.Features.Reporting.ReportingApp.Company(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next());
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var reporting = scope.ServiceProvider.GetRequiredService<CreditShare.Web.Features.Reporting.ReportingService>();
+            var who = new CreditShare.Web.Features.Reporting.Submitter(app.UnitIds["source"], "", "api", "browser-test");
+            var bad = CreditShare.Web.Tests.Features.Reporting.ReportingApp.Penalty(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next());
+            bad["CF_JDRQ"] = "2099-01-01";
+            await reporting.SubmitAsync(who, "XZCF", [
+                CreditShare.Web.Tests.Features.Reporting.ReportingApp.Penalty(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next(), code, "宁夏浏览器测试商贸有限公司"),
+                CreditShare.Web.Tests.Features.Reporting.ReportingApp.Penalty(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next(), code, "宁夏浏览器测试商贸有限公司"),
+                bad,
+            ], null, "browser-center");
+        }
+
+        var page = await SignedInAsync(StaffRoles.Querier);
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "主体信息" }).ClickAsync();
+        await page.GetByRole(AriaRole.Searchbox).FillAsync("浏览器测试");
+        await page.GetByRole(AriaRole.Button, new() { Name = "检索" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "宁夏浏览器测试商贸有限公司" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "行政处罚（2）" })).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "subject-profile");
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "异常数据" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#frequencies")).ToContainTextAsync("field.date_in_future");
+        await BrowserFixture.ScreenshotAsync(page, "center-abnormal");
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "报送质量" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#scorecards")).ToContainTextAsync("测试市场监督管理局");
+        await BrowserFixture.ScreenshotAsync(page, "scorecards");
     }
 }

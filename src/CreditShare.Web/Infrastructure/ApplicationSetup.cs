@@ -101,6 +101,8 @@ public static class ApplicationSetup
             app.UseHsts();
         }
 
+        // The console speaks Chinese: numbers, percentages and dates format as in zh-CN whatever the server's locale.
+        app.UseRequestLocalization("zh-CN");
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
