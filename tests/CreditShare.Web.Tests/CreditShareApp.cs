@@ -72,17 +72,24 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            // Migrate before any other hosted service (data protection reads its key ring from the database).
+            services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, MigrateFirst>());
         });
     }
 
     public virtual async Task InitializeAsync()
     {
+        // The database first: starting the host migrates it.
         await Database.CreateAsync();
+        StartHost();
         await ApplicationSetup.MigrateAsync(Services);
         UnitIds["center"] = await CreateUnitAsync("测试信用中心", "12640000", ["center"]);
         UnitIds["source"] = await CreateUnitAsync("测试市场监督管理局", "11640100", ["source"]);
         UnitIds["user"] = await CreateUnitAsync("测试发展和改革委员会", "11640200", ["user"]);
     }
+
+    /// <summary>Starts the in-memory test server; <see cref="KestrelApp"/> starts a real one instead.</summary>
+    protected virtual void StartHost() => _ = Services;
 
     public new virtual async Task DisposeAsync()
     {
@@ -138,4 +145,12 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
+}
+
+/// <summary>Applies migrations when the test host starts, as Development and `migrate` do for the real host.</summary>
+internal sealed class MigrateFirst(IServiceProvider services) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => ApplicationSetup.MigrateAsync(services);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

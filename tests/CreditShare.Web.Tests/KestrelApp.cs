@@ -24,11 +24,7 @@ public class KestrelApp : CreditShareApp
 
     public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public override async Task InitializeAsync()
-    {
-        StartServer();
-        await base.InitializeAsync();
-    }
+    protected override void StartHost() => StartServer();
 
     /// <summary>An HTTPS client that trusts only the test CA and presents <paramref name="clientCertificate"/> if given.</summary>
     public HttpClient MachineClient(X509Certificate2? clientCertificate) => new ServerProcess.KestrelProbe(this, BaseAddress, clientCertificate).Client;
