@@ -139,7 +139,12 @@ public sealed record CategoryDefinition
 
     public IReadOnlyList<CrossFieldRule> Rules { get; init; } = [];
 
-    public FieldDefinition? Field(string code) => Fields.FirstOrDefault(f => f.Code == code);
+    // Keyed by the field list, not stored in the record, so that two equal definitions stay equal.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<FieldDefinition>, Dictionary<string, FieldDefinition>> FieldIndex = [];
+
+    /// <summary>Looked up for every value of every reported row, hence the index.</summary>
+    public FieldDefinition? Field(string code) =>
+        FieldIndex.GetValue(Fields, fields => fields.DistinctBy(f => f.Code).ToDictionary(f => f.Code, StringComparer.Ordinal)).GetValueOrDefault(code);
 
     /// <summary>The effective scope of a field: the narrower of the category's and the field's own.</summary>
     public SharingScope ScopeOf(FieldDefinition field) =>

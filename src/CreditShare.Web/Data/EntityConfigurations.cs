@@ -138,8 +138,8 @@ internal sealed class SubjectConfiguration : IEntityTypeConfiguration<Subject>
         builder.Property(s => s.IdentityHash).HasMaxLength(64);
         builder.Property(s => s.IdentityCipher).HasMaxLength(200);
         builder.Property(s => s.Name).HasMaxLength(200);
-        builder.HasIndex(s => s.Uscc).IsUnique();
-        builder.HasIndex(s => s.IdentityHash).IsUnique();
+        builder.Property(s => s.Key).HasMaxLength(64);
+        builder.HasIndex(s => s.Key).IsUnique();
     }
 }
 
@@ -162,10 +162,16 @@ internal sealed class CreditRecordConfiguration : IEntityTypeConfiguration<Credi
         builder.Property(r => r.CategoryCode).HasMaxLength(40);
         builder.Property(r => r.SourceKey).HasMaxLength(200);
         builder.Property(r => r.ContentHash).HasMaxLength(64);
-        builder.HasOne(r => r.Subject).WithMany().HasForeignKey(r => r.SubjectId);
-        builder.HasOne<Unit>().WithMany().HasForeignKey(r => r.SourceUnitId).OnDelete(DeleteBehavior.Restrict);
-        // The source key: one record per unit, category and document number, whatever is retried or raced.
-        builder.HasIndex(r => new { r.SourceUnitId, r.CategoryCode, r.SourceKey }).IsUnique();
+        builder.Property(r => r.Channel).HasMaxLength(16);
+        builder.Property(r => r.SubmittedBy).HasMaxLength(256);
+        builder.Property(r => r.Reason).HasMaxLength(500);
+        // No foreign-key constraints to Subjects and Units: on PostgreSQL their per-row checks doubled the cost of
+        // storing a record, and the reporting service, the only writer, creates the subject in the same transaction;
+        // subjects and units are never deleted.
+        // The source key: one record per unit, category and document number, whatever is retried or raced. The
+        // document number leads, so a batch's lookup by thousands of numbers is answered from the index whatever the
+        // planner's statistics say (with unit first, PostgreSQL may scan the unit's every record and filter).
+        builder.HasIndex(r => new { r.SourceKey, r.SourceUnitId, r.CategoryCode }).IsUnique();
         builder.HasIndex(r => new { r.SubjectId, r.CategoryCode });
     }
 }
@@ -208,7 +214,7 @@ internal sealed class AbnormalEntryConfiguration : IEntityTypeConfiguration<Abno
         builder.Property(a => a.ErrorCodes).HasMaxLength(1000);
         builder.Property(a => a.Annotation).HasMaxLength(1000);
         builder.HasOne<Unit>().WithMany().HasForeignKey(a => a.UnitId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasIndex(a => new { a.UnitId, a.CategoryCode, a.SourceKey });
+        builder.HasIndex(a => new { a.SourceKey, a.UnitId, a.CategoryCode });
         builder.HasIndex(a => new { a.UnitId, a.ClosedAt });
     }
 }

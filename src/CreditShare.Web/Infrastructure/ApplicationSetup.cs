@@ -56,6 +56,7 @@ public static class ApplicationSetup
         services.AddSingleton<PersonalDataProtector>();
         services.Configure<ReportingOptions>(configuration.GetSection("Reporting"));
         services.AddScoped<ReportingService>();
+        services.AddSingleton<ReportingWriteGate>();
         services.AddScoped<Scorecards>();
 
         services.AddRazorPages(o =>

@@ -125,4 +125,22 @@ public class RecordValidatorTests
         values["CF_GSJZQ"] = "2026-12-31";
         Assert.Equal(new DateOnly(2026, 12, 31), DisclosurePeriods.DisclosureEnd(BuiltInCatalog.Penalty, values));
     }
+
+    [Theory]
+    [InlineData("2024-02-29", "2024-02-29")]
+    [InlineData("2024/2/9", "2024-02-09")]
+    [InlineData("20240209", "2024-02-09")]
+    [InlineData("2024-2-09", "2024-02-09")]
+    [InlineData("2023-02-29", null)]
+    [InlineData("2024-13-01", null)]
+    [InlineData("2024-00-10", null)]
+    [InlineData("0000-01-01", null)]
+    [InlineData("2024-0a-01", null)]
+    [InlineData("２０２４-01-01", null)]
+    [InlineData("2024-01-01 ", null)]
+    public void Dates_are_read_in_the_formats_units_send_and_nothing_else(string value, string? expected)
+    {
+        var ok = RecordValidator.TryParseDate(value, out var date);
+        Assert.Equal(expected, ok ? date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
 }

@@ -8,7 +8,9 @@ public enum RecordStatus
 
 /// <summary>
 /// A reported credit record: one per source unit, category and source key (the document number), so reporting the
-/// same decision again is idempotent. Its content is in <see cref="DataJson"/> with personal fields encrypted.
+/// same decision again is idempotent. The row is the record's current version — content in <see cref="DataJson"/> with
+/// personal fields encrypted, and the provenance of that version; earlier versions move to <see cref="RecordVersion"/>
+/// when they are superseded, so a record reported once is one row.
 /// </summary>
 public sealed class CreditRecord
 {
@@ -19,8 +21,6 @@ public sealed class CreditRecord
     public int CatalogVersion { get; set; }
 
     public long SubjectId { get; set; }
-
-    public Subjects.Subject? Subject { get; set; }
 
     public int SourceUnitId { get; set; }
 
@@ -43,7 +43,22 @@ public sealed class CreditRecord
 
     public DateTimeOffset FirstReceivedAt { get; set; }
 
+    /// <summary>When the current version was received.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>How the current version came about.</summary>
+    public RecordAction LastAction { get; set; }
+
+    public Guid? BatchId { get; set; }
+
+    /// <summary><c>api</c>, <c>upload</c>, <c>form</c> or <c>gateway</c>.</summary>
+    public string Channel { get; set; } = "";
+
+    /// <summary>The account name or <c>cert:SERIAL</c> of the submitter of the current version.</summary>
+    public string SubmittedBy { get; set; } = "";
+
+    /// <summary>The reason given for a withdrawal.</summary>
+    public string? Reason { get; set; }
 }
 
 public enum RecordAction
@@ -53,9 +68,29 @@ public enum RecordAction
     Withdrawn = 2,
 }
 
-/// <summary>Every version a record has had, with its provenance (who, by which channel, in which batch, when).</summary>
+/// <summary>
+/// A superseded version of a record, with its provenance (who, by which channel, in which batch, when), written at the
+/// moment a correction or withdrawal replaces it. With the record row (the current version) this is the full history.
+/// </summary>
 public sealed class RecordVersion
 {
+    /// <summary>The record's current version, about to be superseded, as a history row.</summary>
+    public static RecordVersion Supersede(CreditRecord record) => new()
+    {
+        Record = record,
+        RecordId = record.Id,
+        Version = record.CurrentVersion,
+        Action = record.LastAction,
+        CatalogVersion = record.CatalogVersion,
+        DataJson = record.DataJson,
+        ContentHash = record.ContentHash,
+        BatchId = record.BatchId,
+        Channel = record.Channel,
+        SubmittedBy = record.SubmittedBy,
+        ReceivedAt = record.UpdatedAt,
+        Reason = record.Reason,
+    };
+
     public long Id { get; set; }
 
     public long RecordId { get; set; }
@@ -136,8 +171,8 @@ public sealed class AbnormalEntry
 
     public int RowIndex { get; set; }
 
-    /// <summary>The document number if the row had one: resubmitting that key closes the entry.</summary>
-    public string? SourceKey { get; set; }
+    /// <summary>The document number, or empty if the row had none: resubmitting that key closes the entry.</summary>
+    public string SourceKey { get; set; } = "";
 
     /// <summary>The row as received, personal fields encrypted.</summary>
     public string RawJson { get; set; } = "";

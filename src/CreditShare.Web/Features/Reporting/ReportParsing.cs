@@ -16,57 +16,90 @@ public static class ReportParsing
 
     static ReportParsing() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
+    /// <summary>
+    /// A JSON array of objects whose values are text, numbers, booleans or null. Read token by token: a batch is
+    /// megabytes, and the same thirty field names repeat in every record, so each name is made into a string once.
+    /// </summary>
     public static (List<IReadOnlyDictionary<string, string?>>? Rows, List<FieldError> Errors) ParseJson(ReadOnlyMemory<byte> body)
     {
-        JsonDocument document;
+        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = 8, AllowTrailingCommas = true });
+        var rows = new List<IReadOnlyDictionary<string, string?>>();
+        var errors = new List<FieldError>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8, AllowTrailingCommas = true });
-        }
-        catch (JsonException ex)
-        {
-            return (null, [new FieldError("$", "report.malformed_json", $"正文不是有效的 JSON（第 {ex.LineNumber + 1} 行附近）")]);
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             {
                 return (null, [new FieldError("$", "report.not_array", "正文应为记录数组，如 [ { \"CF_WSH\": \"…\" } ]")]);
             }
 
-            var rows = new List<IReadOnlyDictionary<string, string?>>();
-            var errors = new List<FieldError>();
-            var index = 0;
-            foreach (var element in document.RootElement.EnumerateArray())
+            for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
             {
-                if (element.ValueKind != JsonValueKind.Object)
+                if (reader.TokenType != JsonTokenType.StartObject)
                 {
                     errors.Add(new FieldError($"$[{index}]", "report.not_object", $"第 {index + 1} 条记录应为对象"));
+                    reader.Skip();
+                    continue;
                 }
-                else
+
+                var row = new Dictionary<string, string?>(32, StringComparer.Ordinal);
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var row = new Dictionary<string, string?>(StringComparer.Ordinal);
-                    foreach (var property in element.EnumerateObject())
+                    var name = Name(ref reader, names);
+                    reader.Read();
+                    row[name] = reader.TokenType switch
                     {
-                        row[property.Name] = property.Value.ValueKind switch
-                        {
-                            JsonValueKind.String => property.Value.GetString(),
-                            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
-                            JsonValueKind.Null => null,
-                            _ => AddError(errors, new FieldError($"$[{index}].{property.Name}", "report.value_type", $"第 {index + 1} 条记录的“{property.Name}”应为文本或数字")),
-                        };
-                    }
-
-                    rows.Add(row);
+                        JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+                        JsonTokenType.True => "true",
+                        JsonTokenType.False => "false",
+                        JsonTokenType.Null => null,
+                        _ => Refuse(ref reader, errors, new FieldError($"$[{index}].{name}", "report.value_type", $"第 {index + 1} 条记录的“{name}”应为文本或数字")),
+                    };
                 }
 
-                index++;
+                rows.Add(row);
             }
 
-            return errors.Count > 0 ? (null, errors.Take(MaxListedProblems).ToList()) : (rows, errors);
+            // Anything but whitespace after the array makes the reader throw, as a broken array does.
+            reader.Read();
         }
+
+        catch (JsonException ex)
+        {
+            var line = ex.LineNumber is { } n ? n + 1 : LineOf(body.Span, reader.BytesConsumed) + 1;
+            return (null, [new FieldError("$", "report.malformed_json", $"正文不是有效的 JSON（第 {line} 行附近）")]);
+        }
+
+        return errors.Count > 0 ? (null, errors.Take(MaxListedProblems).ToList()) : (rows, errors);
     }
+
+    private static string Name(ref Utf8JsonReader reader, Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> names)
+    {
+        if (reader.ValueIsEscaped || reader.ValueSpan.Length > 128)
+        {
+            return reader.GetString()!;
+        }
+
+        Span<char> chars = stackalloc char[128];
+        var length = Encoding.UTF8.GetChars(reader.ValueSpan, chars);
+        if (!names.TryGetValue(chars[..length], out var name))
+        {
+            name = new string(chars[..length]);
+            names.Dictionary[name] = name;
+        }
+
+        return name;
+    }
+
+    private static string? Refuse(ref Utf8JsonReader reader, List<FieldError> errors, FieldError error)
+    {
+        reader.Skip();
+        errors.Add(error);
+        return null;
+    }
+
+    private static long LineOf(ReadOnlySpan<byte> body, long offset) => body[..(int)Math.Min(offset, body.Length)].Count((byte)'\n');
 
     /// <summary>CSV with a header row of field codes or Chinese labels; UTF-8 (with or without BOM) or GB18030/GBK.</summary>
     public static (List<IReadOnlyDictionary<string, string?>>? Rows, List<FieldError> Errors) ParseCsv(ReadOnlyMemory<byte> body, CategoryDefinition category)
@@ -121,7 +154,7 @@ public static class ReportParsing
                     continue;
                 }
 
-                var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+                var values = new Dictionary<string, string?>(codes.Length, StringComparer.Ordinal);
                 var blank = true;
                 for (var i = 0; i < codes.Length; i++)
                 {
@@ -163,11 +196,5 @@ public static class ReportParsing
         {
             return Encoding.GetEncoding("GB18030").GetString(bytes);
         }
-    }
-
-    private static string? AddError(List<FieldError> errors, FieldError error)
-    {
-        errors.Add(error);
-        return null;
     }
 }

@@ -62,9 +62,9 @@ public static class ReportingApi
                 $"单次报送不超过 {options.Value.MaxBodyBytes / 1024 / 1024} MB，请拆分批次");
         }
 
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        // Batches are megabytes: a pooled buffer keeps each one from becoming a fresh large-object allocation.
+        using var buffer = await PooledBody.ReadAsync(http.Request, options.Value.MaxBodyBytes, http.RequestAborted);
+        var body = buffer.Memory;
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         var (rows, errors) = mediaType switch
         {
@@ -93,7 +93,7 @@ public static class ReportingApi
         }
 
         var rows = await query.OrderBy(a => a.Id).Skip((Math.Max(page ?? 1, 1) - 1) * 100).Take(100).ToListAsync();
-        return TypedResults.Ok(rows.Select(a => new AbnormalView(a.Id, a.CategoryCode, a.BatchId, a.RowIndex, a.SourceKey,
+        return TypedResults.Ok(rows.Select(a => new AbnormalView(a.Id, a.CategoryCode, a.BatchId, a.RowIndex, a.SourceKey.Length == 0 ? null : a.SourceKey,
             System.Text.Json.JsonSerializer.Deserialize<List<FieldError>>(a.ErrorsJson, System.Text.Json.JsonSerializerOptions.Web)!, a.CreatedAt, a.Annotation)).ToList());
     }
 }

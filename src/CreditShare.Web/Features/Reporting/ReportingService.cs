@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using CreditShare.Core;
 using CreditShare.Core.Catalog;
@@ -42,15 +41,31 @@ public sealed record BatchResult(Guid BatchId, string Category, int CatalogVersi
 /// rejected row in the abnormal-data queue, and stores the whole answer with the batch — all in one transaction, so
 /// an acknowledged batch is complete and a failed one leaves nothing behind.
 /// </summary>
+/// <summary>
+/// Lets one batch at a time write. SQLite has a single writer anyway, and on PostgreSQL two batches creating the same
+/// new subjects would only make one of them fail and start again. Everything before the writes — validation, hashing,
+/// encryption — happens outside, so concurrent batches overlap that work with each other's writes.
+/// </summary>
+public sealed class ReportingWriteGate
+{
+    public SemaphoreSlim Semaphore { get; } = new(1, 1);
+}
+
+/// <summary>
+/// Receives batches of credit records from any channel (art. 5–8): validates every row against the current catalog
+/// version, stores valid rows as new records or new versions, reports identical resubmissions as unchanged, keeps every
+/// rejected row in the abnormal-data queue, and stores the whole answer with the batch — all in one transaction, so
+/// an acknowledged batch is complete and a failed one leaves nothing behind.
+/// </summary>
 public sealed class ReportingService(
     AppDbContext db,
     CatalogService catalog,
     PersonalDataProtector protector,
     AuditWriter audit,
+    ReportingWriteGate gate,
     TimeProvider time,
     IOptions<ReportingOptions> options)
 {
-    private const int Chunk = 500;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>China Standard Time: "not in the future" and decision dates are judged by the provincial calendar.</summary>
@@ -82,32 +97,48 @@ public sealed class ReportingService(
             return Outcome<BatchResult>.Invalid(new FieldError("Idempotency-Key", "batch.idempotency_key", "Idempotency-Key 不能超过100个字符"));
         }
 
-        for (var attempt = 1; ; attempt++)
+        if (idempotencyKey is not null && await ReplayAsync(who.UnitId, idempotencyKey, requestHash, cancellationToken) is { } early)
         {
-            if (idempotencyKey is not null && await ReplayAsync(who.UnitId, idempotencyKey, requestHash, cancellationToken) is { } replay)
-            {
-                return replay;
-            }
+            return early;
+        }
 
-            try
+        var now = time.GetUtcNow();
+        var prepared = Prepare(who, category, rows, now);
+        await gate.Semaphore.WaitAsync(cancellationToken);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
             {
-                var result = await StoreAsync(who, category, rows, idempotencyKey, requestHash, cancellationToken);
-                await audit.WriteAsync(new AuditRecord(AuditEvent.Report_BatchReceived, AuditOutcome.Success)
+                // Asked again inside the gate: the same batch may have been stored while this one waited.
+                if (idempotencyKey is not null && await ReplayAsync(who.UnitId, idempotencyKey, requestHash, cancellationToken) is { } replay)
                 {
-                    Account = who.SubmittedBy,
-                    UnitCode = who.UnitCode,
-                    Target = $"batch:{result.BatchId}",
-                    ResultCount = result.Accepted,
-                    Detail = $"category={category.Code};channel={who.Channel};total={result.Total};accepted={result.Accepted};unchanged={result.Unchanged};rejected={result.Rejected}",
-                }, cancellationToken);
-                return Outcome<BatchResult>.Ok(result);
+                    return replay;
+                }
+
+                try
+                {
+                    var result = await StoreAsync(who, category, prepared, idempotencyKey, requestHash, now, cancellationToken);
+                    await audit.WriteAsync(new AuditRecord(AuditEvent.Report_BatchReceived, AuditOutcome.Success)
+                    {
+                        Account = who.SubmittedBy,
+                        UnitCode = who.UnitCode,
+                        Target = $"batch:{result.BatchId}",
+                        ResultCount = result.Accepted,
+                        Detail = $"category={category.Code};channel={who.Channel};total={result.Total};accepted={result.Accepted};unchanged={result.Unchanged};rejected={result.Rejected}",
+                    }, cancellationToken);
+                    return Outcome<BatchResult>.Ok(result);
+                }
+                catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException && attempt < 3)
+                {
+                    // Another instance created the same subject or record, or used the same Idempotency-Key, at the
+                    // same moment: start again from the database's state.
+                    db.ChangeTracker.Clear();
+                }
             }
-            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException && attempt < 3)
-            {
-                // Another batch created the same subject or record, or used the same Idempotency-Key, at the same
-                // moment: start again from the database's state.
-                db.ChangeTracker.Clear();
-            }
+        }
+        finally
+        {
+            gate.Semaphore.Release();
         }
     }
 
@@ -129,15 +160,123 @@ public sealed class ReportingService(
         return Outcome<BatchResult>.Ok(result with { Replayed = true });
     }
 
-    private async Task<BatchResult> StoreAsync(Submitter who, CategoryDefinition category, IReadOnlyList<IReadOnlyDictionary<string, string?>> rows,
-        string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
+    /// <summary>A row as far as it can be worked out without the database.</summary>
+    private sealed record PreparedRow(IReadOnlyList<FieldError> Errors, List<FieldError> Warnings, SubjectKey? Subject, string Key, string Hash, string DataJson,
+        DateOnly? Decision, DateOnly? DisclosureEnd, DateOnly? SharingEnd);
+
+    private sealed record PreparedBatch(Guid Id, IReadOnlyList<PreparedRow> Rows, List<AbnormalEntry> Abnormal);
+
+    private PreparedBatch Prepare(Submitter who, CategoryDefinition category, IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
+        var batchId = Guid.CreateVersion7(now);
         var today = Today;
+        var prepared = new PreparedRow[rows.Count];
+        var abnormal = new List<AbnormalEntry>();
+        var content = new RecordContent(category, protector);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var validation = RecordValidator.Validate(category, rows[i], today);
+            var errors = validation.Errors;
+            var warnings = validation.Warnings.ToList();
+            SubjectKey? subject = null;
+            if (errors.Count == 0)
+            {
+                (subject, var subjectError) = SubjectDirectory.Identify(category, validation, protector);
+                errors = subjectError is null ? errors : [subjectError];
+            }
+
+            if (errors.Count > 0)
+            {
+                abnormal.Add(Abnormal(who, category, batchId, i, rows[i], errors, now));
+                prepared[i] = new PreparedRow(errors, warnings, null, "", "", "", null, null, null);
+                continue;
+            }
+
+            var values = validation.Values;
+            var decision = category.DecisionDateField is { } df && values.TryGetValue(df, out var d) && RecordValidator.TryParseDate(d, out var parsed) ? parsed : (DateOnly?)null;
+            prepared[i] = new PreparedRow(errors, warnings, subject, SourceKey(category, values), content.Hash(values), content.Stored(values),
+                decision, DisclosurePeriods.DisclosureEnd(category, values), decision?.AddMonths(DisclosurePeriods.MonthsFor(category.SharingPeriod, values)).AddDays(-1));
+        }
+
+        return new PreparedBatch(batchId, prepared, abnormal);
+    }
+
+    private async Task<BatchResult> StoreAsync(Submitter who, CategoryDefinition category, PreparedBatch prepared, string? idempotencyKey, string requestHash,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!db.IsSqlite)
+        {
+            // Every query below looks rows up by key. While a table is young or has just grown fast, PostgreSQL has no
+            // statistics to go by, guesses that thousands of keys match half the table, and scans it all; here an
+            // index is always right.
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_seqscan = off", cancellationToken);
+        }
+
+        var rows = prepared.Rows;
+        var subjects = new SubjectDirectory(db, now, who.UnitId);
+        await subjects.PreloadAsync(rows.Where(r => r.Subject is not null).Select(r => r.Subject!), cancellationToken);
+        var existing = await LoadRecordsAsync(who.UnitId, category.Code, rows.Where(r => r.Subject is not null).Select(r => r.Key).Distinct().ToList(), cancellationToken);
+
+        // New records and superseded versions are written in bulk below; existing records are tracked and updated by EF.
+        var newRecords = new List<CreditRecord>();
+        var recordSubjects = new Dictionary<CreditRecord, Subject>(ReferenceEqualityComparer.Instance);
+        var superseded = new List<RecordVersion>();
+        var outcomes = new (string Status, CreditRecord? Record, IReadOnlyList<FieldError> Errors, IReadOnlyList<FieldError> Warnings)[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (row.Subject is null)
+            {
+                outcomes[i] = (RecordStatusNames.Rejected, null, row.Errors, row.Warnings);
+                continue;
+            }
+
+            var (subject, nameWarning) = subjects.Resolve(category, row.Subject);
+            var warnings = nameWarning is null ? row.Warnings : [.. row.Warnings, nameWarning];
+            existing.TryGetValue(row.Key, out var record);
+            if (record is not null && record.ContentHash == row.Hash && record.Status == RecordStatus.Active)
+            {
+                outcomes[i] = (RecordStatusNames.Unchanged, record, [], warnings);
+                continue;
+            }
+
+            if (record is null)
+            {
+                record = new CreditRecord { CategoryCode = category.Code, SourceUnitId = who.UnitId, SourceKey = row.Key, FirstReceivedAt = now, LastAction = RecordAction.Reported };
+                newRecords.Add(record);
+                existing[row.Key] = record;
+            }
+            else
+            {
+                superseded.Add(RecordVersion.Supersede(record));
+                record.LastAction = RecordAction.Corrected;
+                record.Reason = null;
+            }
+
+            recordSubjects[record] = subject;
+            record.CatalogVersion = category.Version;
+            record.Status = RecordStatus.Active;
+            record.CurrentVersion++;
+            record.ContentHash = row.Hash;
+            record.DataJson = row.DataJson;
+            record.DecisionDate = row.Decision;
+            record.DisclosureEnd = row.DisclosureEnd;
+            record.SharingEnd = row.SharingEnd;
+            record.BatchId = prepared.Id;
+            record.Channel = who.Channel;
+            record.SubmittedBy = who.SubmittedBy;
+            record.UpdatedAt = now;
+            outcomes[i] = (RecordStatusNames.Accepted, record, [], warnings);
+        }
+
+        await WriteNewRowsAsync(subjects, newRecords, recordSubjects, superseded, prepared.Abnormal, cancellationToken);
+        await CloseResolvedAbnormalAsync(who.UnitId, category.Code, existing, now, cancellationToken);
+
+        var results = outcomes.Select((o, i) => new RecordResult(i, o.Status, o.Record?.Id, o.Errors, o.Warnings)).ToList();
         var batch = new ReportBatch
         {
-            Id = Guid.CreateVersion7(now),
+            Id = prepared.Id,
             UnitId = who.UnitId,
             CategoryCode = category.Code,
             CatalogVersion = category.Version,
@@ -147,100 +286,10 @@ public sealed class ReportingService(
             RequestHash = requestHash,
             ReceivedAt = now,
             Total = rows.Count,
+            Accepted = results.Count(r => r.Status == RecordStatusNames.Accepted),
+            Unchanged = results.Count(r => r.Status == RecordStatusNames.Unchanged),
+            Rejected = results.Count(r => r.Status == RecordStatusNames.Rejected),
         };
-
-        var validations = rows.Select(row => RecordValidator.Validate(category, row, today)).ToList();
-        var subjects = new SubjectDirectory(db, protector, now, who.UnitId);
-        await subjects.PreloadAsync(category, validations.Where(v => v.IsValid).Select(v => v.Values), cancellationToken);
-        var keys = validations.Where(v => v.IsValid).Select(v => SourceKey(category, v.Values)).Distinct().ToList();
-        var existing = await LoadRecordsAsync(who.UnitId, category.Code, keys, cancellationToken);
-
-        // New rows are collected and written in bulk below; existing records are tracked and updated by EF.
-        var newRecords = new List<CreditRecord>();
-        var recordSubjects = new Dictionary<CreditRecord, Subject>(ReferenceEqualityComparer.Instance);
-        var versions = new List<RecordVersion>();
-        var abnormal = new List<AbnormalEntry>();
-        var outcomes = new (string Status, CreditRecord? Record, IReadOnlyList<FieldError> Errors, List<FieldError> Warnings)[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var validation = validations[i];
-            var warnings = validation.Warnings.ToList();
-            var errors = validation.Errors.ToList();
-            Subject? subject = null;
-            if (errors.Count == 0)
-            {
-                (subject, var subjectError, var subjectWarning) = subjects.Resolve(category, validation);
-                if (subjectError is not null)
-                {
-                    errors.Add(subjectError);
-                }
-
-                if (subjectWarning is not null)
-                {
-                    warnings.Add(subjectWarning);
-                }
-            }
-
-            if (errors.Count > 0)
-            {
-                abnormal.Add(Abnormal(who, category, batch, i, rows[i], errors, now));
-                outcomes[i] = (RecordStatusNames.Rejected, null, errors, warnings);
-                continue;
-            }
-
-            var values = validation.Values;
-            var key = SourceKey(category, values);
-            var hash = ContentHash(category, values);
-            existing.TryGetValue(key, out var record);
-            if (record is not null && record.ContentHash == hash && record.Status == RecordStatus.Active)
-            {
-                outcomes[i] = (RecordStatusNames.Unchanged, record, [], warnings);
-                continue;
-            }
-
-            var data = ProtectValues(category, values);
-            var decision = category.DecisionDateField is { } df && values.TryGetValue(df, out var d) && RecordValidator.TryParseDate(d, out var parsed) ? parsed : (DateOnly?)null;
-            var action = record is null ? RecordAction.Reported : RecordAction.Corrected;
-            if (record is null)
-            {
-                record = new CreditRecord { CategoryCode = category.Code, SourceUnitId = who.UnitId, SourceKey = key, FirstReceivedAt = now };
-                newRecords.Add(record);
-                existing[key] = record;
-            }
-
-            recordSubjects[record] = subject!;
-            record.CatalogVersion = category.Version;
-            record.Status = RecordStatus.Active;
-            record.CurrentVersion++;
-            record.ContentHash = hash;
-            record.DataJson = data;
-            record.DecisionDate = decision;
-            record.DisclosureEnd = DisclosurePeriods.DisclosureEnd(category, values);
-            record.SharingEnd = decision?.AddMonths(DisclosurePeriods.MonthsFor(category.SharingPeriod, values)).AddDays(-1);
-            record.UpdatedAt = now;
-            versions.Add(new RecordVersion
-            {
-                Record = record,
-                Version = record.CurrentVersion,
-                Action = action,
-                CatalogVersion = category.Version,
-                DataJson = data,
-                ContentHash = hash,
-                BatchId = batch.Id,
-                Channel = who.Channel,
-                SubmittedBy = who.SubmittedBy,
-                ReceivedAt = now,
-            });
-            outcomes[i] = (RecordStatusNames.Accepted, record, [], warnings);
-        }
-
-        await WriteNewRowsAsync(subjects, newRecords, recordSubjects, versions, abnormal, cancellationToken);
-        await CloseResolvedAbnormalAsync(who.UnitId, category.Code, existing, now, cancellationToken);
-
-        var results = outcomes.Select((o, i) => new RecordResult(i, o.Status, o.Record?.Id, o.Errors, o.Warnings)).ToList();
-        batch.Accepted = results.Count(r => r.Status == RecordStatusNames.Accepted);
-        batch.Unchanged = results.Count(r => r.Status == RecordStatusNames.Unchanged);
-        batch.Rejected = results.Count(r => r.Status == RecordStatusNames.Rejected);
         var result = new BatchResult(batch.Id, category.Code, category.Version, batch.Total, batch.Accepted, batch.Unchanged, batch.Rejected, false, results);
         batch.ResultJson = JsonSerializer.Serialize(result, Json);
         db.ReportBatches.Add(batch);
@@ -249,15 +298,15 @@ public sealed class ReportingService(
         return result;
     }
 
-    /// <summary>Gives the batch's new rows their ids and writes them in bulk, parents first.</summary>
+    /// <summary>
+    /// Writes the batch's new rows in bulk, parents first. Only subjects and records get their ids up front: records
+    /// point at subjects, and the answer names every record's id.
+    /// </summary>
     private async Task WriteNewRowsAsync(SubjectDirectory subjects, List<CreditRecord> newRecords, Dictionary<CreditRecord, Subject> recordSubjects,
-        List<RecordVersion> versions, List<AbnormalEntry> abnormal, CancellationToken cancellationToken)
+        List<RecordVersion> superseded, List<AbnormalEntry> abnormal, CancellationToken cancellationToken)
     {
         Assign(subjects.NewSubjects, await BulkWriter.AllocateIdsAsync(db, "Subjects", subjects.NewSubjects.Count, cancellationToken), (s, id) => s.Id = id);
-        Assign(subjects.NewNames, await BulkWriter.AllocateIdsAsync(db, "SubjectNames", subjects.NewNames.Count, cancellationToken), (n, id) => n.Id = id);
         Assign(newRecords, await BulkWriter.AllocateIdsAsync(db, "CreditRecords", newRecords.Count, cancellationToken), (r, id) => r.Id = id);
-        Assign(versions, await BulkWriter.AllocateIdsAsync(db, "RecordVersions", versions.Count, cancellationToken), (v, id) => v.Id = id);
-        Assign(abnormal, await BulkWriter.AllocateIdsAsync(db, "AbnormalEntries", abnormal.Count, cancellationToken), (a, id) => a.Id = id);
         foreach (var name in subjects.NewNames)
         {
             name.SubjectId = name.Subject!.Id;
@@ -268,7 +317,8 @@ public sealed class ReportingService(
             record.SubjectId = subject.Id;
         }
 
-        foreach (var version in versions)
+        // A record reported and corrected within one batch had no id when its first version was set aside.
+        foreach (var version in superseded)
         {
             version.RecordId = version.Record!.Id;
         }
@@ -276,7 +326,7 @@ public sealed class ReportingService(
         await BulkWriter.InsertAsync(db, BulkTables.Subjects, subjects.NewSubjects, cancellationToken);
         await BulkWriter.InsertAsync(db, BulkTables.SubjectNames, subjects.NewNames, cancellationToken);
         await BulkWriter.InsertAsync(db, BulkTables.Records, newRecords, cancellationToken);
-        await BulkWriter.InsertAsync(db, BulkTables.Versions, versions, cancellationToken);
+        await BulkWriter.InsertAsync(db, BulkTables.Versions, superseded, cancellationToken);
         await BulkWriter.InsertAsync(db, BulkTables.Abnormal, abnormal, cancellationToken);
     }
 
@@ -291,32 +341,54 @@ public sealed class ReportingService(
     /// <summary>Resubmitting a rejected row's document number, now valid, closes its abnormal entries (art. 8).</summary>
     private async Task CloseResolvedAbnormalAsync(int unitId, string categoryCode, Dictionary<string, CreditRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var chunk in records.Keys.Chunk(Chunk))
+        var keys = records.Keys.ToList();
+        var open = await db.AbnormalEntries.Where(a => EF.Parameter(keys).Contains(a.SourceKey) && a.ClosedAt == null).ToListAsync(cancellationToken);
+        foreach (var entry in open.Where(a => a.UnitId == unitId && a.CategoryCode == categoryCode))
         {
-            var open = await db.AbnormalEntries.Where(a => a.UnitId == unitId && a.CategoryCode == categoryCode && a.ClosedAt == null && a.SourceKey != null && chunk.Contains(a.SourceKey))
-                .ToListAsync(cancellationToken);
-            foreach (var entry in open)
-            {
-                entry.ClosedAt = now;
-                entry.ResolvedRecordId = records[entry.SourceKey!].Id;
-            }
+            entry.ClosedAt = now;
+            entry.ResolvedRecordId = records[entry.SourceKey].Id;
         }
     }
 
+    // The lookups filter by document number alone, the leading column of its index, and leave unit and category to
+    // memory: a query naming the unit too lets PostgreSQL, with statistics not yet updated after a large load, pick
+    // the unit's index and filter every record the unit has. EF.Parameter sends the keys as one array parameter (ANY on
+    // PostgreSQL, json_each on SQLite); EF 10 would otherwise make a parameter per key, beyond SQLite's limit.
     private async Task<Dictionary<string, CreditRecord>> LoadRecordsAsync(int unitId, string categoryCode, List<string> keys, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, CreditRecord>(StringComparer.Ordinal);
-        foreach (var chunk in keys.Chunk(Chunk))
+        if (keys.Count == 0)
         {
-            var records = await db.CreditRecords.Where(r => r.SourceUnitId == unitId && r.CategoryCode == categoryCode && chunk.Contains(r.SourceKey))
-                .ToListAsync(cancellationToken);
-            foreach (var record in records)
+            return found;
+        }
+
+        foreach (var record in await db.CreditRecords.Where(r => EF.Parameter(keys).Contains(r.SourceKey)).ToListAsync(cancellationToken))
+        {
+            if (record.SourceUnitId == unitId && record.CategoryCode == categoryCode)
             {
                 found[record.SourceKey] = record;
+            }
+            else
+            {
+                // Another unit's record with the same document number is none of this batch's business.
+                db.Entry(record).State = EntityState.Detached;
             }
         }
 
         return found;
+    }
+
+    /// <summary>Every version of a record, oldest first: the superseded ones, then the record row itself.</summary>
+    public async Task<IReadOnlyList<RecordVersion>> HistoryAsync(long recordId)
+    {
+        var record = await db.CreditRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == recordId);
+        if (record is null)
+        {
+            return [];
+        }
+
+        var earlier = await db.RecordVersions.AsNoTracking().Where(v => v.RecordId == recordId).OrderBy(v => v.Version).ToListAsync();
+        return [.. earlier, RecordVersion.Supersede(record)];
     }
 
     public async Task<Outcome<BatchResult>> FindBatchAsync(int unitId, Guid id)
@@ -347,23 +419,15 @@ public sealed class ReportingService(
             return Outcome<RecordSummary>.Conflict("record.already_withdrawn", "该记录已撤销");
         }
 
-        var now = time.GetUtcNow();
+        db.RecordVersions.Add(RecordVersion.Supersede(record));
         record.Status = RecordStatus.Withdrawn;
+        record.LastAction = RecordAction.Withdrawn;
         record.CurrentVersion++;
-        record.UpdatedAt = now;
-        db.RecordVersions.Add(new RecordVersion
-        {
-            RecordId = record.Id,
-            Version = record.CurrentVersion,
-            Action = RecordAction.Withdrawn,
-            CatalogVersion = record.CatalogVersion,
-            DataJson = record.DataJson,
-            ContentHash = record.ContentHash,
-            Channel = who.Channel,
-            SubmittedBy = who.SubmittedBy,
-            ReceivedAt = now,
-            Reason = reason.Trim(),
-        });
+        record.BatchId = null;
+        record.Channel = who.Channel;
+        record.SubmittedBy = who.SubmittedBy;
+        record.UpdatedAt = time.GetUtcNow();
+        record.Reason = reason.Trim();
         await db.SaveChangesAsync();
         await audit.WriteAsync(new AuditRecord(AuditEvent.Report_RecordWithdrawn, AuditOutcome.Success)
         { Account = who.SubmittedBy, UnitCode = who.UnitCode, Target = $"record:{record.Id}", Detail = reason.Trim() });
@@ -372,18 +436,6 @@ public sealed class ReportingService(
 
     public static string SourceKey(CategoryDefinition category, IReadOnlyDictionary<string, string> values) =>
         values.TryGetValue(category.DocumentNumberField, out var key) ? key.Trim() : "";
-
-    private string ContentHash(CategoryDefinition category, IReadOnlyDictionary<string, string> values)
-    {
-        var canonical = new StringBuilder(category.Code);
-        foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            canonical.Append('\u001e').Append(key).Append('\u001f').Append(value);
-        }
-
-        // Keyed, so the hash of a record with an ID number in it cannot be brute-forced from the database alone.
-        return protector.LookupHash(canonical.ToString());
-    }
 
     private string Protect(CategoryDefinition category, IReadOnlyDictionary<string, string?> values)
     {
@@ -396,18 +448,15 @@ public sealed class ReportingService(
         return JsonSerializer.Serialize(stored, Json);
     }
 
-    private string ProtectValues(CategoryDefinition category, IReadOnlyDictionary<string, string> values) =>
-        Protect(category, values.ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
-
-    private AbnormalEntry Abnormal(Submitter who, CategoryDefinition category, ReportBatch batch, int index, IReadOnlyDictionary<string, string?> raw,
+    private AbnormalEntry Abnormal(Submitter who, CategoryDefinition category, Guid batchId, int index, IReadOnlyDictionary<string, string?> raw,
         IReadOnlyList<FieldError> errors, DateTimeOffset now) => new()
         {
             UnitId = who.UnitId,
             CategoryCode = category.Code,
             CatalogVersion = category.Version,
-            BatchId = batch.Id,
+            BatchId = batchId,
             RowIndex = index,
-            SourceKey = raw.TryGetValue(category.DocumentNumberField, out var key) && !string.IsNullOrWhiteSpace(key) ? key.Trim() : null,
+            SourceKey = raw.TryGetValue(category.DocumentNumberField, out var key) && !string.IsNullOrWhiteSpace(key) ? key.Trim() : "",
             RawJson = Protect(category, raw),
             ErrorsJson = JsonSerializer.Serialize(errors, Json),
             ErrorCodes = " " + string.Join(' ', errors.Select(e => e.Code).Distinct()) + " ",

@@ -33,11 +33,11 @@ public sealed class IndexModel(AppDbContext db, PersonalDataProtector protector,
         if (CitizenIdNumber.Check(code, today).IsValid)
         {
             var hash = protector.LookupHash($"身份证:{code}");
-            query = db.Subjects.Where(s => s.IdentityHash == hash);
+            query = db.Subjects.Where(s => s.Key == hash);
         }
         else if (code.Length == 18)
         {
-            query = db.Subjects.Where(s => s.Uscc == code);
+            query = db.Subjects.Where(s => s.Key == code);
         }
         else
         {

@@ -31,11 +31,14 @@ public sealed class PersonalDataOptions
 /// Keeps personal data (ID numbers) out of the database in clear: AES-256-GCM with a random nonce for storage, and a
 /// keyed hash beside it for exact lookup. Both keys come from configuration; a stolen database file reveals neither.
 /// </summary>
-public sealed class PersonalDataProtector
+public sealed class PersonalDataProtector : IDisposable
 {
     private const string Prefix = "enc:v1:";
     private readonly byte[] encryptionKey;
     private readonly byte[] lookupKey;
+
+    // An AesGcm instance may not be shared between threads, and making one per value costs more than the encryption.
+    private readonly ThreadLocal<AesGcm> cipher;
 
     public PersonalDataProtector(IOptions<PersonalDataOptions> options)
     {
@@ -47,6 +50,17 @@ public sealed class PersonalDataProtector
 
         encryptionKey = PersonalDataOptions.Decode(options.Value.EncryptionKey)!;
         lookupKey = PersonalDataOptions.Decode(options.Value.LookupKey)!;
+        cipher = new ThreadLocal<AesGcm>(() => new AesGcm(encryptionKey, 16), trackAllValues: true);
+    }
+
+    public void Dispose()
+    {
+        foreach (var aes in cipher.Values)
+        {
+            aes.Dispose();
+        }
+
+        cipher.Dispose();
     }
 
     public static bool IsProtected(string value) => value.StartsWith(Prefix, StringComparison.Ordinal);
@@ -57,8 +71,7 @@ public sealed class PersonalDataProtector
         var output = new byte[12 + plainBytes.Length + 16];
         var nonce = output.AsSpan(0, 12);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(encryptionKey, 16);
-        aes.Encrypt(nonce, plainBytes, output.AsSpan(12, plainBytes.Length), output.AsSpan(12 + plainBytes.Length));
+        cipher.Value!.Encrypt(nonce, plainBytes, output.AsSpan(12, plainBytes.Length), output.AsSpan(12 + plainBytes.Length));
         return Prefix + Convert.ToBase64String(output);
     }
 
@@ -71,13 +84,25 @@ public sealed class PersonalDataProtector
 
         var bytes = Convert.FromBase64String(stored[Prefix.Length..]);
         var plain = new byte[bytes.Length - 28];
-        using var aes = new AesGcm(encryptionKey, 16);
-        aes.Decrypt(bytes.AsSpan(0, 12), bytes.AsSpan(12, plain.Length), bytes.AsSpan(12 + plain.Length), plain);
+        cipher.Value!.Decrypt(bytes.AsSpan(0, 12), bytes.AsSpan(12, plain.Length), bytes.AsSpan(12 + plain.Length), plain);
         return Encoding.UTF8.GetString(plain);
     }
 
     /// <summary>Keyed hash for exact lookup and for comparing content without keeping it readable.</summary>
-    public string LookupHash(string value) => Convert.ToHexStringLower(HMACSHA256.HashData(lookupKey, Encoding.UTF8.GetBytes(value)));
+    public string LookupHash(string value)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        var rented = length > 1024 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> bytes = rented ?? stackalloc byte[1024];
+        Span<byte> hash = stackalloc byte[32];
+        HMACSHA256.HashData(lookupKey, bytes[..Encoding.UTF8.GetBytes(value, bytes)], hash);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return Convert.ToHexStringLower(hash);
+    }
 
     /// <summary>Makes throwaway keys for Development under data/keys (never in the repository).</summary>
     public static IReadOnlyDictionary<string, string?> EnsureDevelopmentKeys(string directory)

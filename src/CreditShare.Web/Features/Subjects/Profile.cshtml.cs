@@ -54,7 +54,8 @@ public sealed class SubjectProfile(AppDbContext db, CatalogService catalog, Pers
         }
 
         Records = list;
-        Names = [.. (await db.SubjectNames.AsNoTracking().Where(n => n.SubjectId == Id).OrderBy(n => n.FirstSeenAt).ToListAsync())
+        var first = new SubjectName { SubjectId = Id, Name = Subject.Name, SourceUnitId = Subject.FirstSourceUnitId, FirstSeenAt = Subject.CreatedAt };
+        Names = [.. new[] { first }.Concat(await db.SubjectNames.AsNoTracking().Where(n => n.SubjectId == Id).OrderBy(n => n.FirstSeenAt).ToListAsync())
             .Select(n => (n, units.GetValueOrDefault(n.SourceUnitId) ?? ""))];
         await audit.WriteAsync(new AuditRecord(AuditEvent.Data_SubjectViewed, AuditOutcome.Success) { Target = $"subject:{Id}", ResultCount = Records.Count });
         return Page();

@@ -12,22 +12,32 @@ public sealed class Subject
 
     public SubjectType Type { get; set; }
 
+    /// <summary>
+    /// What the subject is found by: its USCC, or, without one, the keyed hash of its ID number. Unique, never null, so
+    /// that one index serves every lookup.
+    /// </summary>
+    public string Key { get; set; } = "";
+
     public string? Uscc { get; set; }
 
-    /// <summary>HMAC of "idtype:number"; unique, for exact lookup.</summary>
+    /// <summary>HMAC of "idtype:number", for a subject known by its ID number.</summary>
     public string? IdentityHash { get; set; }
 
     /// <summary>The ID number, AES-GCM encrypted.</summary>
     public string? IdentityCipher { get; set; }
 
+    /// <summary>The name first reported; later differing names are <see cref="SubjectName"/> rows.</summary>
     public string Name { get; set; } = "";
+
+    /// <summary>The unit that first reported the subject.</summary>
+    public int FirstSourceUnitId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>Names a subject has been reported under, oldest first; a change of name is history, not an overwrite.</summary>
+/// <summary>Names a subject has been reported under besides its first (<see cref="Subject.Name"/>): a change of name is history, not an overwrite.</summary>
 public sealed class SubjectName
 {
     public long Id { get; set; }

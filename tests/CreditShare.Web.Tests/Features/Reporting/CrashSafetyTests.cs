@@ -6,6 +6,7 @@ using System.Text.Json;
 using CreditShare.Core.Synthetic;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Reporting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -84,7 +85,8 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.Equal(Records, await app.WithDbAsync(db => db.CreditRecords.CountAsync()));
         Assert.Equal(Records, await app.WithDbAsync(db => db.CreditRecords.Select(r => r.SourceKey).Distinct().CountAsync()));
-        Assert.Equal(Records, await app.WithDbAsync(db => db.RecordVersions.CountAsync()));
+        Assert.Equal(Records, await app.WithDbAsync(db => db.CreditRecords.CountAsync(r => r.CurrentVersion == 1 && r.LastAction == RecordAction.Reported)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.RecordVersions.CountAsync()));
         Assert.Equal(1, await app.WithDbAsync(db => db.ReportBatches.CountAsync()));
         await using (var scope = app.Services.CreateAsyncScope())
         {

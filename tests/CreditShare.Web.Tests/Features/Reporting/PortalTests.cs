@@ -51,8 +51,8 @@ public class PortalTests(CreditShareApp app) : IClassFixture<CreditShareApp>
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         var entry = await app.WithDbAsync(db => db.AbnormalEntries.SingleAsync(a => a.SourceKey == bad["CF_WSH"]));
         Assert.NotNull(entry.ClosedAt);
-        var version = await app.WithDbAsync(db => db.RecordVersions.Include(v => v.Record).SingleAsync(v => v.Record!.SourceKey == bad["CF_WSH"]));
-        Assert.Equal("upload", version.Channel);
+        var stored = await app.WithDbAsync(db => db.CreditRecords.SingleAsync(r => r.SourceKey == bad["CF_WSH"]));
+        Assert.Equal(("upload", entry.ResolvedRecordId), (stored.Channel, (long?)stored.Id));
     }
 
     [Fact]
@@ -84,8 +84,8 @@ public class PortalTests(CreditShareApp app) : IClassFixture<CreditShareApp>
         record["CF_XDR_SHXYM"] = ReportingApp.Company(ReportingApp.Next());
         var accepted = await reporter.PostFormAsync("/Reporting/Form?category=XZCF", [.. record.Select(kv => ($"Values[{kv.Key}]", kv.Value ?? ""))]);
         Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
-        var version = await app.WithDbAsync(db => db.RecordVersions.Include(v => v.Record).SingleAsync(v => v.Record!.SourceKey == record["CF_WSH"]));
-        Assert.Equal("form", version.Channel);
+        var stored = await app.WithDbAsync(db => db.CreditRecords.SingleAsync(r => r.SourceKey == record["CF_WSH"]));
+        Assert.Equal("form", stored.Channel);
     }
 
     [Fact]

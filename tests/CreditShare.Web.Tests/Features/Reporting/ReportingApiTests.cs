@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CreditShare.Web.Features.Reporting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CreditShare.Web.Tests.Features.Reporting;
 
@@ -38,13 +39,14 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         Assert.All(rejected.GetProperty("errors").EnumerateArray(), e => Assert.False(string.IsNullOrEmpty(e.GetProperty("message").GetString())));
 
         var recordId = result.GetProperty("records")[0].GetProperty("recordId").GetInt64();
-        var stored = await app.WithDbAsync(db => db.CreditRecords.Include(r => r.Subject).SingleAsync(r => r.Id == recordId));
+        var stored = await app.WithDbAsync(db => db.CreditRecords.SingleAsync(r => r.Id == recordId));
+        var subject = await app.WithDbAsync(db => db.Subjects.SingleAsync(s => s.Id == stored.SubjectId));
         Assert.Equal(good["CF_WSH"], stored.SourceKey);
-        Assert.Equal(good["CF_XDR_SHXYM"], stored.Subject!.Uscc);
+        Assert.Equal((good["CF_XDR_SHXYM"], good["CF_XDR_SHXYM"]), (subject.Uscc, subject.Key));
         Assert.Equal(new DateOnly(2027, 2, 28), stored.DisclosureEnd);
-        var version = await app.WithDbAsync(db => db.RecordVersions.SingleAsync(v => v.RecordId == recordId));
-        Assert.Equal(("api", 1, RecordAction.Reported), (version.Channel, version.Version, version.Action));
-        Assert.StartsWith("cert:", version.SubmittedBy);
+        Assert.Equal(("api", 1, RecordAction.Reported, result.GetProperty("batchId").GetGuid()), (stored.Channel, stored.CurrentVersion, stored.LastAction, stored.BatchId));
+        Assert.StartsWith("cert:", stored.SubmittedBy);
+        Assert.False(await app.WithDbAsync(db => db.RecordVersions.AnyAsync(v => v.RecordId == recordId)), "a record reported once is one row");
 
         var abnormal = await app.WithDbAsync(db => db.AbnormalEntries.SingleAsync(a => a.SourceKey == bad["CF_WSH"]));
         Assert.Null(abnormal.ClosedAt);
@@ -96,9 +98,17 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         record["CF_NR_FK"] = "3";
         var corrected = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
         Assert.Equal(["accepted"], Statuses(corrected));
-        var versions = await app.WithDbAsync(db => db.RecordVersions.Where(v => v.RecordId == id).OrderBy(v => v.Version).Select(v => v.Action).ToListAsync());
-        Assert.Equal([RecordAction.Reported, RecordAction.Corrected], versions);
         Assert.Equal(1, await app.WithDbAsync(db => db.CreditRecords.CountAsync(r => r.SourceKey == record["CF_WSH"])));
+
+        await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new { sourceKey = record["CF_WSH"], reason = "文书已被撤销" }));
+        var history = await HistoryAsync(id);
+        Assert.Equal([(1, RecordAction.Reported), (2, RecordAction.Corrected), (3, RecordAction.Withdrawn)], history.Select(v => (v.Version, v.Action)));
+        Assert.Equal([first.GetProperty("batchId").GetGuid(), corrected.GetProperty("batchId").GetGuid(), (Guid?)null], history.Select(v => v.BatchId));
+        Assert.Equal("文书已被撤销", history[2].Reason);
+        Assert.NotEqual(history[0].ContentHash, history[1].ContentHash);
+        Assert.Equal(history[1].DataJson, history[2].DataJson);
+        Assert.Contains("警告并处罚款3万元", history[1].DataJson);
+        Assert.DoesNotContain("警告并处罚款3万元", history[0].DataJson);
     }
 
     [Fact]
@@ -185,5 +195,11 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         var warning = record.GetProperty("warnings")[0];
         Assert.Equal(("CF_XDR_MC", "name_mismatch"), (warning.GetProperty("field").GetString(), warning.GetProperty("code").GetString()));
         Assert.True(await app.WithDbAsync(db => db.SubjectNames.AnyAsync(n => n.Name == "宁夏丙丁商贸有限公司" && n.NeedsReview)));
+    }
+
+    private async Task<IReadOnlyList<RecordVersion>> HistoryAsync(long recordId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ReportingService>().HistoryAsync(recordId);
     }
 }

@@ -407,6 +407,7 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("SourceKey")
+                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
@@ -417,7 +418,7 @@ namespace CreditShare.Web.Data.Migrations.Postgres
 
                     b.HasIndex("UnitId", "ClosedAt");
 
-                    b.HasIndex("UnitId", "CategoryCode", "SourceKey");
+                    b.HasIndex("SourceKey", "UnitId", "CategoryCode");
 
                     b.ToTable("AbnormalEntries");
                 });
@@ -430,6 +431,9 @@ namespace CreditShare.Web.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("CatalogVersion")
                         .HasColumnType("integer");
 
@@ -437,6 +441,11 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("ContentHash")
                         .IsRequired()
@@ -459,6 +468,13 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("FirstReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("LastAction")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<DateOnly?>("SharingEnd")
                         .HasColumnType("date");
 
@@ -476,6 +492,11 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.Property<long>("SubjectId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("SubmittedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -483,7 +504,7 @@ namespace CreditShare.Web.Data.Migrations.Postgres
 
                     b.HasIndex("SubjectId", "CategoryCode");
 
-                    b.HasIndex("SourceUnitId", "CategoryCode", "SourceKey")
+                    b.HasIndex("SourceKey", "SourceUnitId", "CategoryCode")
                         .IsUnique();
 
                     b.ToTable("CreditRecords", (string)null);
@@ -664,11 +685,19 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("FirstSourceUnitId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("IdentityCipher")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
                     b.Property<string>("IdentityHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -689,10 +718,7 @@ namespace CreditShare.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("IdentityHash")
-                        .IsUnique();
-
-                    b.HasIndex("Uscc")
+                    b.HasIndex("Key")
                         .IsUnique();
 
                     b.ToTable("Subjects");
@@ -994,23 +1020,6 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                         .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("CreditShare.Web.Features.Reporting.CreditRecord", b =>
-                {
-                    b.HasOne("CreditShare.Web.Features.Units.Unit", null)
-                        .WithMany()
-                        .HasForeignKey("SourceUnitId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("CreditShare.Web.Features.Subjects.Subject", "Subject")
-                        .WithMany()
-                        .HasForeignKey("SubjectId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Subject");
                 });
 
             modelBuilder.Entity("CreditShare.Web.Features.Reporting.RecordVersion", b =>

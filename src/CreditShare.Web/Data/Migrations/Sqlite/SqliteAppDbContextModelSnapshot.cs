@@ -394,6 +394,7 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SourceKey")
+                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
@@ -404,7 +405,7 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("UnitId", "ClosedAt");
 
-                    b.HasIndex("UnitId", "CategoryCode", "SourceKey");
+                    b.HasIndex("SourceKey", "UnitId", "CategoryCode");
 
                     b.ToTable("AbnormalEntries");
                 });
@@ -415,12 +416,20 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("CatalogVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("CategoryCode")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ContentHash")
@@ -444,6 +453,13 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.Property<long>("FirstReceivedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("LastAction")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly?>("SharingEnd")
                         .HasColumnType("TEXT");
 
@@ -461,6 +477,11 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.Property<long>("SubjectId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SubmittedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -468,7 +489,7 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("SubjectId", "CategoryCode");
 
-                    b.HasIndex("SourceUnitId", "CategoryCode", "SourceKey")
+                    b.HasIndex("SourceKey", "SourceUnitId", "CategoryCode")
                         .IsUnique();
 
                     b.ToTable("CreditRecords", (string)null);
@@ -643,11 +664,19 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("FirstSourceUnitId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("IdentityCipher")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("IdentityHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -668,10 +697,7 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("IdentityHash")
-                        .IsUnique();
-
-                    b.HasIndex("Uscc")
+                    b.HasIndex("Key")
                         .IsUnique();
 
                     b.ToTable("Subjects");
@@ -961,23 +987,6 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                         .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("CreditShare.Web.Features.Reporting.CreditRecord", b =>
-                {
-                    b.HasOne("CreditShare.Web.Features.Units.Unit", null)
-                        .WithMany()
-                        .HasForeignKey("SourceUnitId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("CreditShare.Web.Features.Subjects.Subject", "Subject")
-                        .WithMany()
-                        .HasForeignKey("SubjectId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Subject");
                 });
 
             modelBuilder.Entity("CreditShare.Web.Features.Reporting.RecordVersion", b =>
