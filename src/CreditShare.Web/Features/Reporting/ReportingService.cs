@@ -42,13 +42,14 @@ public sealed record BatchResult(Guid BatchId, string Category, int CatalogVersi
 /// an acknowledged batch is complete and a failed one leaves nothing behind.
 /// </summary>
 /// <summary>
-/// Lets one batch at a time write. SQLite has a single writer anyway, and on PostgreSQL two batches creating the same
-/// new subjects would only make one of them fail and start again. Everything before the writes — validation, hashing,
-/// encryption — happens outside, so concurrent batches overlap that work with each other's writes.
+/// Limits how many batches write at once. SQLite has a single writer anyway; PostgreSQL takes two, so that one batch's
+/// round trips and commit overlap the other's work (two batches creating the same new subject make one of them start
+/// again, which the retry handles). Everything before the writes — validation, hashing, encryption — happens outside,
+/// so concurrent batches overlap that work with each other's writes.
 /// </summary>
-public sealed class ReportingWriteGate
+public sealed class ReportingWriteGate(IConfiguration configuration)
 {
-    public SemaphoreSlim Semaphore { get; } = new(1, 1);
+    public SemaphoreSlim Semaphore { get; } = DatabaseSetup.Provider(configuration) == DatabaseProvider.Sqlite ? new(1, 1) : new(2, 2);
 }
 
 /// <summary>

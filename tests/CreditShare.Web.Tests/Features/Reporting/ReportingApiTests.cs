@@ -112,6 +112,28 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
     }
 
     [Fact]
+    public async Task Concurrent_batches_about_the_same_new_subjects_all_land_and_make_each_subject_once()
+    {
+        // Several batches at once, each naming the same new companies in a different order: whichever writes first
+        // creates them, the others find them (or start again after a conflict), and nothing is lost or doubled.
+        var companies = Enumerable.Range(0, 20).Select(_ => ReportingApp.Company(ReportingApp.Next())).ToList();
+        var batches = Enumerable.Range(0, 6).Select(b => (b % 2 == 0 ? companies : Enumerable.Reverse(companies))
+            .Select(code => ReportingApp.Penalty(ReportingApp.Next(), code, $"并发测试商贸有限公司{code[^6..]}")).ToList()).ToList();
+        var results = await Task.WhenAll(batches.Select(async batch =>
+        {
+            using var client = app.Unit("source");
+            return await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", batch));
+        }));
+
+        Assert.All(results, r => Assert.Equal(20, r.GetProperty("accepted").GetInt32()));
+        var keys = batches.SelectMany(b => b).Select(r => r["CF_WSH"]!).ToList();
+        Assert.Equal(120, await app.WithDbAsync(db => db.CreditRecords.CountAsync(r => keys.Contains(r.SourceKey))));
+        Assert.Equal(20, await app.WithDbAsync(db => db.Subjects.CountAsync(s => companies.Contains(s.Key))));
+        var subjectsOfRecords = await app.WithDbAsync(db => db.CreditRecords.Where(r => keys.Contains(r.SourceKey)).Select(r => r.SubjectId).Distinct().CountAsync());
+        Assert.Equal(20, subjectsOfRecords);
+    }
+
+    [Fact]
     public async Task Resubmitting_a_fixed_row_closes_its_abnormal_entry()
     {
         using var client = app.Unit("source");
