@@ -342,12 +342,21 @@ public sealed class ReportingService(
     /// <summary>Resubmitting a rejected row's document number, now valid, closes its abnormal entries (art. 8).</summary>
     private async Task CloseResolvedAbnormalAsync(int unitId, string categoryCode, Dictionary<string, CreditRecord> records, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var keys = records.Keys.ToList();
-        var open = await db.AbnormalEntries.Where(a => EF.Parameter(keys).Contains(a.SourceKey) && a.ClosedAt == null).ToListAsync(cancellationToken);
-        foreach (var entry in open.Where(a => a.UnitId == unitId && a.CategoryCode == categoryCode))
+        // A unit's open entries are few next to a batch's thousands of numbers: read theirs and match here.
+        var open = await db.AbnormalEntries.AsNoTracking()
+            .Where(a => a.UnitId == unitId && a.ClosedAt == null && a.CategoryCode == categoryCode && a.SourceKey != "")
+            .Select(a => new { a.Id, a.SourceKey }).ToListAsync(cancellationToken);
+        var resolved = open.Where(a => records.ContainsKey(a.SourceKey)).ToDictionary(a => a.Id, a => records[a.SourceKey]);
+        if (resolved.Count == 0)
+        {
+            return;
+        }
+
+        var ids = resolved.Keys.ToList();
+        foreach (var entry in await db.AbnormalEntries.Where(a => EF.Parameter(ids).Contains(a.Id)).ToListAsync(cancellationToken))
         {
             entry.ClosedAt = now;
-            entry.ResolvedRecordId = records[entry.SourceKey].Id;
+            entry.ResolvedRecordId = resolved[entry.Id].Id;
         }
     }
 
