@@ -3,6 +3,7 @@ using CreditShare.Web.Features.Accounts;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Public;
 using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Features.Schedules;
 using CreditShare.Web.Features.Subjects;
@@ -58,6 +59,8 @@ public static class ApplicationSetup
         services.AddScoped<ReportingService>();
         services.AddSingleton<ReportingWriteGate>();
         services.AddScoped<Scorecards>();
+        services.AddScoped<PublicRegister>();
+        services.AddPublicRateLimits(configuration);
 
         services.AddRazorPages(o =>
         {
@@ -75,6 +78,9 @@ public static class ApplicationSetup
             o.Conventions.AuthorizeFolder("/Abnormal", Policies.CenterData);
             o.Conventions.AuthorizeFolder("/Subjects", Policies.CenterData);
             o.Conventions.AuthorizeFolder("/Schedules", Policies.CenterData);
+            o.Conventions.AllowAnonymousToFolder("/Public");
+            o.Conventions.AddFolderApplicationModelConvention("/Public",
+                m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(PublicApi.RateLimitPolicy)));
         });
 
         services.Configure<ForwardedHeadersOptions>(o =>
@@ -106,6 +112,8 @@ public static class ApplicationSetup
         app.UseRequestLocalization("zh-CN");
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseServedSurfaces(Surfaces.Parse(app.Configuration["Surfaces"]));
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<ForcePasswordChange>();
@@ -120,6 +128,7 @@ public static class ApplicationSetup
         app.MapCertificates();
         app.MapAudit();
         app.MapReporting();
+        app.MapPublicApi();
         app.MapRazorPages();
         return app;
     }

@@ -37,6 +37,13 @@ public sealed class CatalogService(AppDbContext db, AuditWriter audit, TimeProvi
         return [.. rows.Select(Summary)];
     }
 
+    /// <summary>The current version of every category, in the order they were first created.</summary>
+    public async Task<IReadOnlyList<CategoryDefinition>> CurrentDefinitionsAsync()
+    {
+        var rows = await db.CatalogVersions.AsNoTracking().Where(c => c.IsCurrent).OrderBy(c => c.Id).Select(c => c.DefinitionJson).ToListAsync();
+        return [.. rows.Select(Deserialize)];
+    }
+
     public async Task<CategoryDefinition?> GetAsync(string code, int? version = null)
     {
         var query = db.CatalogVersions.AsNoTracking().Where(c => c.Code == code);

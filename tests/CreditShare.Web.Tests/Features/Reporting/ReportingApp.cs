@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CreditShare.Web.Tests.Features.Reporting;
 
 /// <summary>A Kestrel app with small reporting limits, two source units and a user unit, each with its certificate.</summary>
-public sealed class ReportingApp : KestrelApp
+public class ReportingApp : KestrelApp
 {
     public const int MaxBatch = 50;
 

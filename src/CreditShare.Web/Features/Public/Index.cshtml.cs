@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CreditShare.Web.Features.Public;
+
+public sealed class SearchModel(PublicRegister register) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNumber { get; set; } = 1;
+
+    public PublicSearchResult? Result { get; private set; }
+
+    public async Task OnGetAsync()
+    {
+        if (Q is not null)
+        {
+            Result = await register.SearchAsync(Q, PageNumber);
+            // Shown back as the register echoed it: an ID number typed into the box is not printed in full.
+            Q = Result.Query;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using CreditShare.Web.Infrastructure;
+using Microsoft.Net.Http.Headers;
+
+namespace CreditShare.Web.Features.Public;
+
+/// <summary>The public JSON API for the mobile app and the WeChat mini-program (art. 12): no sign-in, rate limited.</summary>
+public static class PublicApi
+{
+    public const string RateLimitPolicy = "public";
+
+    public static RouteGroupBuilder MapPublicApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/public/v1").WithTags("公共查询").AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
+        group.MapGet("/subjects", async (string? q, int? page, HttpContext http, PublicRegister register) =>
+            Cached(http, await register.SearchAsync(q, page ?? 1)))
+            .WithSummary("按名称关键字（至少两个字）或统一社会信用代码查询主体");
+        group.MapGet("/subjects/{code}", async Task<IResult> (string code, HttpContext http, PublicRegister register) =>
+            await register.FindAsync(code) is { } subject
+                ? Cached(http, subject)
+                : Problems.NotFound("subject.not_found", "未找到该统一社会信用代码对应的主体"))
+            .WithSummary("主体的公示信息：基本信息及公示期内各类别记录");
+        return group;
+    }
+
+    /// <summary>
+    /// A short public cache lifetime (records appear and leave by the day) and an ETag over the body, so an app asking
+    /// again gets 304 without the body.
+    /// </summary>
+    private static IResult Cached<T>(HttpContext http, T value)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(value, http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
+        var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"");
+        http.Response.Headers.CacheControl = "public, max-age=300";
+        http.Response.Headers.ETag = etag.ToString();
+        var sent = http.Request.GetTypedHeaders().IfNoneMatch;
+        if (sent.Any(t => t.Compare(etag, useStrongComparison: false) || t.Equals(EntityTagHeaderValue.Any)))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
+    }
+}

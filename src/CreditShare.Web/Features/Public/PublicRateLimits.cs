@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using CreditShare.Web.Infrastructure;
+
+namespace CreditShare.Web.Features.Public;
+
+public sealed class PublicSiteOptions
+{
+    /// <summary>Requests one client address may make to the public pages and API per minute.</summary>
+    public int RequestsPerMinute { get; set; } = 120;
+
+    /// <summary>The length of the counting window in seconds (a minute; shorter only in tests).</summary>
+    public int WindowSeconds { get; set; } = 60;
+}
+
+/// <summary>
+/// Per-address limits on every public endpoint (art. 19): the register is free to query, not to harvest. The address
+/// is the direct peer's, or the one a trusted proxy forwarded (ReverseProxy:TrustedProxies), never a header a client
+/// made up.
+/// </summary>
+public static class PublicRateLimits
+{
+    public static IServiceCollection AddPublicRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("PublicSite").Get<PublicSiteOptions>() ?? new();
+        return services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(PublicApi.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RequestsPerMinute, Window = TimeSpan.FromSeconds(options.WindowSeconds), QueueLimit = 0 }));
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                await Problems.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "查询过于频繁",
+                    $"同一地址每 {options.WindowSeconds} 秒最多查询 {options.RequestsPerMinute} 次，请 {retryAfter} 秒后再试").ExecuteAsync(context.HttpContext);
+            };
+        });
+    }
+}

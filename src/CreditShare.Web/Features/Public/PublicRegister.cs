@@ -1,0 +1,161 @@
+using System.Text.Json;
+using CreditShare.Core.Catalog;
+using CreditShare.Core.Codes;
+using CreditShare.Web.Data;
+using CreditShare.Web.Features.Catalog;
+using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Features.Subjects;
+using Microsoft.EntityFrameworkCore;
+
+namespace CreditShare.Web.Features.Public;
+
+public sealed record PublicSubjectSummary(string Code, string Name, string Type, string Region, int PublicRecords);
+
+public sealed record PublicSearchResult(string Query, int Page, int PageSize, IReadOnlyList<PublicSubjectSummary> Subjects, bool HasMore, string? Hint);
+
+public sealed record PublicField(string Code, string Label, string Value);
+
+public sealed record PublicRecord(long Id, string SourceUnit, DateOnly? DecisionDate, DateOnly? DisclosureEnd, IReadOnlyList<PublicField> Fields);
+
+public sealed record PublicSection(string Category, string Name, IReadOnlyList<PublicRecord> Records);
+
+public sealed record PublicSubject(string Code, string Name, string Type, string Region, DateOnly AsOf, IReadOnlyList<PublicField> BasicInformation,
+    IReadOnlyList<PublicSection> Sections);
+
+/// <summary>
+/// What anyone may see (art. 12, 14): organisations and individual businesses found by name or code, and their records
+/// in public categories while inside the disclosure period — computed from the date at the moment of the request, so
+/// a record leaves the day after its period ends without any job running. Only public fields are shown, and personal
+/// data is masked. Natural persons are not on the public register: nobody can search for them or list them.
+/// </summary>
+public sealed class PublicRegister(AppDbContext db, CatalogService catalog, PersonalDataProtector protector, TimeProvider time)
+{
+    public const int PageSize = 10;
+
+    private const string BasicInformationCategory = "FRJC";
+
+    /// <summary>Paging stops here, so that the register cannot be copied out by walking the pages.</summary>
+    public const int MaxPage = 10;
+
+    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+
+    public async Task<PublicSearchResult> SearchAsync(string? query, int page)
+    {
+        var q = (query ?? "").Trim();
+        page = Math.Clamp(page, 1, MaxPage);
+        var echoed = PersonalMask.Scrub(q);
+        var code = CodeText.Normalize(q).ToUpperInvariant();
+        if (UnifiedSocialCreditCode.Check(code).IsValid)
+        {
+            var found = await Listed().Where(s => s.Key == code).ToListAsync();
+            return new PublicSearchResult(echoed, 1, PageSize, await SummariesAsync(found), false, found.Count == 0 ? "没有找到该统一社会信用代码对应的主体" : null);
+        }
+
+        if (q.Length < 2)
+        {
+            return new PublicSearchResult(echoed, 1, PageSize, [], false, q.Length == 0 ? null : "请至少输入两个字，或完整的18位统一社会信用代码");
+        }
+
+        if (q.Length > 50)
+        {
+            return new PublicSearchResult(echoed, 1, PageSize, [], false, "检索词过长，请输入名称中的关键字（不超过50字）");
+        }
+
+        // Name prefix first, then any other name containing the words; one row more than a page tells whether there is
+        // a next page without counting every match (a common word like 公司 matches most of the register).
+        var pattern = EscapeLike(q);
+        var skip = (page - 1) * PageSize;
+        var prefix = Listed().Where(s => EF.Functions.Like(s.Name, pattern + "%", "\\"));
+        var rest = Listed().Where(s => EF.Functions.Like(s.Name, "%" + pattern + "%", "\\") && !EF.Functions.Like(s.Name, pattern + "%", "\\"));
+        var rows = await prefix.OrderBy(s => s.Name).ThenBy(s => s.Id).Skip(skip).Take(PageSize + 1).ToListAsync();
+        if (rows.Count <= PageSize)
+        {
+            var prefixCount = rows.Count == 0 ? await prefix.CountAsync() : skip + rows.Count;
+            rows.AddRange(await rest.OrderBy(s => s.Name).ThenBy(s => s.Id).Skip(Math.Max(0, skip - prefixCount)).Take(PageSize + 1 - rows.Count).ToListAsync());
+        }
+
+        var hasMore = rows.Count > PageSize;
+        var hint = rows.Count == 0 ? "没有找到名称含有该关键字的主体"
+            : hasMore && page == MaxPage ? $"结果较多，仅显示前 {MaxPage * PageSize} 条，请输入更完整的名称缩小范围"
+            : null;
+        return new PublicSearchResult(echoed, page, PageSize, await SummariesAsync([.. rows.Take(PageSize)]), hasMore && page < MaxPage, hint);
+    }
+
+    public async Task<PublicSubject?> FindAsync(string code)
+    {
+        var key = CodeText.Normalize(code).ToUpperInvariant();
+        var subject = await Listed().FirstOrDefaultAsync(s => s.Key == key);
+        if (subject is null)
+        {
+            return null;
+        }
+
+        var today = Today;
+        var units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.Name);
+        var categories = await PublicCategoriesAsync();
+        var codes = categories.Select(c => c.Code).ToList();
+        var records = await Disclosed(today, codes).Where(r => r.SubjectId == subject.Id)
+            .OrderByDescending(r => r.DecisionDate).ThenByDescending(r => r.Id).ToListAsync();
+        var basic = new List<PublicField>();
+        var sections = new List<PublicSection>();
+        foreach (var category in categories)
+        {
+            var list = new List<PublicRecord>();
+            foreach (var record in records.Where(r => r.CategoryCode == category.Code))
+            {
+                var definition = await catalog.GetAsync(record.CategoryCode, record.CatalogVersion) ?? category;
+                list.Add(new PublicRecord(record.Id, units.GetValueOrDefault(record.SourceUnitId) ?? "", record.DecisionDate, record.DisclosureEnd,
+                    PublicFields(definition, record.DataJson)));
+            }
+
+            // 法人基础信息 is the subject's basic information, not a section of its own.
+            if (category.Code == BasicInformationCategory)
+            {
+                basic.AddRange(list.FirstOrDefault()?.Fields ?? []);
+                continue;
+            }
+
+            sections.Add(new PublicSection(category.Code, category.Name, list));
+        }
+
+        return new PublicSubject(subject.Key, subject.Name, SubjectTypes.Label(subject.Type), Regions.Of(subject.Uscc), today, basic, sections);
+    }
+
+    /// <summary>Subjects on the public register: everyone but natural persons.</summary>
+    private IQueryable<Subject> Listed() => db.Subjects.AsNoTracking().Where(s => s.Type != SubjectType.NaturalPerson);
+
+    /// <summary>Records the public may see today: active, in a public category, decided, and not past disclosure.</summary>
+    private IQueryable<CreditRecord> Disclosed(DateOnly today, List<string> publicCategories) =>
+        db.CreditRecords.AsNoTracking().Where(r => r.Status == RecordStatus.Active && publicCategories.Contains(r.CategoryCode)
+            && (r.DecisionDate == null || r.DecisionDate <= today) && (r.DisclosureEnd == null || r.DisclosureEnd >= today));
+
+    private async Task<List<CategoryDefinition>> PublicCategoriesAsync() =>
+        [.. (await catalog.CurrentDefinitionsAsync()).Where(c => c.Sharing == SharingScope.Public)];
+
+    private async Task<IReadOnlyList<PublicSubjectSummary>> SummariesAsync(List<Subject> subjects)
+    {
+        var ids = subjects.Select(s => s.Id).ToList();
+        var codes = (await PublicCategoriesAsync()).Where(c => c.Code != BasicInformationCategory).Select(c => c.Code).ToList();
+        var counts = await Disclosed(Today, codes).Where(r => ids.Contains(r.SubjectId)).GroupBy(r => r.SubjectId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count);
+        return [.. subjects.Select(s => new PublicSubjectSummary(s.Key, s.Name, SubjectTypes.Label(s.Type), Regions.Of(s.Uscc), counts.GetValueOrDefault(s.Id)))];
+    }
+
+    /// <summary>The public fields of a record, in catalog order; personal values masked even where a field is public.</summary>
+    private List<PublicField> PublicFields(CategoryDefinition definition, string dataJson)
+    {
+        var values = JsonSerializer.Deserialize<Dictionary<string, string?>>(dataJson) ?? [];
+        var fields = new List<PublicField>();
+        foreach (var field in definition.Fields.Where(f => definition.ScopeOf(f) == SharingScope.Public))
+        {
+            if (values.TryGetValue(field.Code, out var value) && !string.IsNullOrEmpty(value))
+            {
+                fields.Add(new PublicField(field.Code, field.Label, field.Personal ? PersonalMask.Mask(protector.Unprotect(value)) : PersonalMask.Scrub(value)));
+            }
+        }
+
+        return fields;
+    }
+
+    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}

@@ -1,0 +1,66 @@
+namespace CreditShare.Web.Features.Public;
+
+/// <summary>
+/// Where a subject is registered, read from characters 3–8 of its USCC (the registering authority's administrative
+/// division code, GB/T 2260). Prefectures of this province by name, elsewhere the province.
+/// </summary>
+public static class Regions
+{
+    private static readonly Dictionary<string, string> Prefectures = new()
+    {
+        ["6401"] = "宁夏回族自治区银川市",
+        ["6402"] = "宁夏回族自治区石嘴山市",
+        ["6403"] = "宁夏回族自治区吴忠市",
+        ["6404"] = "宁夏回族自治区固原市",
+        ["6405"] = "宁夏回族自治区中卫市",
+    };
+
+    private static readonly Dictionary<string, string> Provinces = new()
+    {
+        ["11"] = "北京市",
+        ["12"] = "天津市",
+        ["13"] = "河北省",
+        ["14"] = "山西省",
+        ["15"] = "内蒙古自治区",
+        ["21"] = "辽宁省",
+        ["22"] = "吉林省",
+        ["23"] = "黑龙江省",
+        ["31"] = "上海市",
+        ["32"] = "江苏省",
+        ["33"] = "浙江省",
+        ["34"] = "安徽省",
+        ["35"] = "福建省",
+        ["36"] = "江西省",
+        ["37"] = "山东省",
+        ["41"] = "河南省",
+        ["42"] = "湖北省",
+        ["43"] = "湖南省",
+        ["44"] = "广东省",
+        ["45"] = "广西壮族自治区",
+        ["46"] = "海南省",
+        ["50"] = "重庆市",
+        ["51"] = "四川省",
+        ["52"] = "贵州省",
+        ["53"] = "云南省",
+        ["54"] = "西藏自治区",
+        ["61"] = "陕西省",
+        ["62"] = "甘肃省",
+        ["63"] = "青海省",
+        ["64"] = "宁夏回族自治区",
+        ["65"] = "新疆维吾尔自治区",
+        ["71"] = "台湾省",
+        ["81"] = "香港特别行政区",
+        ["82"] = "澳门特别行政区",
+    };
+
+    public static string Of(string? uscc)
+    {
+        if (uscc is not { Length: 18 })
+        {
+            return "";
+        }
+
+        var division = uscc.Substring(2, 6);
+        return Prefectures.GetValueOrDefault(division[..4]) ?? Provinces.GetValueOrDefault(division[..2]) ?? "";
+    }
+}

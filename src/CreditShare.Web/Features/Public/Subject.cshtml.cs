@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CreditShare.Web.Features.Public;
+
+public sealed class SubjectModel(PublicRegister register) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string Code { get; set; } = "";
+
+    public PublicSubject? Subject { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        Subject = await register.FindAsync(Code);
+        return Subject is null ? NotFound() : Page();
+    }
+}
