@@ -35,14 +35,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile; the test server's certificate comes from a test CA the browser does not know.</summary>
-    public async Task<IPage> NewPageAsync()
+    public async Task<IPage> NewPageAsync(ViewportSize? viewport = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             IgnoreHTTPSErrors = true,
             BaseURL = App.BaseAddress.ToString(),
             Locale = "zh-CN",
-            ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
+            ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 860 },
         });
         return await context.NewPageAsync();
     }

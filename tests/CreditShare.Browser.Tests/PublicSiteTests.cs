@@ -1,0 +1,57 @@
+using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Tests.Features.Reporting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace CreditShare.Browser.Tests;
+
+public class PublicSiteTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private async Task<string> ReportCompanyAsync(string name)
+    {
+        var code = ReportingApp.Company(ReportingApp.Next());
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        var reporting = scope.ServiceProvider.GetRequiredService<ReportingService>();
+        var who = new Submitter(fixture.App.UnitIds["source"], "", "api", "browser-test");
+        var penalty = ReportingApp.Penalty(ReportingApp.Next(), code, name);
+        penalty["CF_GSJZQ"] = "2030-12-31";
+        var result = await reporting.SubmitAsync(who, "XZCF", [penalty], null, "public-site-" + code);
+        Assert.Equal(1, result.Value!.Accepted);
+        return code;
+    }
+
+    [Fact]
+    public async Task Anyone_searches_by_two_characters_and_opens_a_company_page_without_signing_in()
+    {
+        var code = await ReportCompanyAsync("宁夏公示浏览商贸有限公司");
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/public");
+        await page.GetByRole(AriaRole.Searchbox).FillAsync("浏");
+        await page.GetByRole(AriaRole.Button, new() { Name = "查询" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#search-hint")).ToContainTextAsync("请至少输入两个字");
+
+        await page.GetByRole(AriaRole.Searchbox).FillAsync("公示浏览");
+        await page.GetByRole(AriaRole.Button, new() { Name = "查询" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#results")).ToContainTextAsync("公示信息 1 条");
+        await BrowserFixture.ScreenshotAsync(page, "public-search");
+        await page.GetByRole(AriaRole.Link, new() { Name = "宁夏公示浏览商贸有限公司" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "宁夏公示浏览商贸有限公司" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#section-XZCF")).ToContainTextAsync("销售不合格产品");
+        await Assertions.Expect(page.Locator("#section-XZXK")).ToContainTextAsync("查询期内无相关信息");
+        Assert.Contains(code, page.Url);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "退出" }).CountAsync());
+    }
+
+    [Fact]
+    public async Task The_company_page_reads_on_a_phone_without_sideways_scrolling()
+    {
+        var code = await ReportCompanyAsync("宁夏手机查看商贸有限公司");
+        var page = await fixture.NewPageAsync(new ViewportSize { Width = 390, Height = 844 });
+        await page.GotoAsync($"/public/subjects/{code}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "宁夏手机查看商贸有限公司" })).ToBeVisibleAsync();
+        var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"the page is {overflow}px wider than the phone");
+        await BrowserFixture.ScreenshotAsync(page, "public-subject-phone");
+    }
+}
