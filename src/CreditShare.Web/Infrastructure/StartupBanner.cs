@@ -17,6 +17,12 @@ public static class StartupBanner
             Console.WriteLine($"  控制台 / console:        {address}/");
         }
 
+        var first = addresses.FirstOrDefault();
+        if (first is not null)
+        {
+            Console.WriteLine($"  公示网站 / public site:   {first}/public");
+        }
+
         var https = addresses.FirstOrDefault(a => a.StartsWith("https", StringComparison.Ordinal));
         if (https is not null)
         {
