@@ -54,4 +54,35 @@ public class PublicSiteTests(BrowserFixture fixture) : IClassFixture<BrowserFixt
         Assert.True(overflow <= 0, $"the page is {overflow}px wider than the phone");
         await BrowserFixture.ScreenshotAsync(page, "public-subject-phone");
     }
+
+    [Fact]
+    public async Task A_downloaded_report_is_verified_on_the_public_site_and_an_edited_copy_is_caught()
+    {
+        var code = await ReportCompanyAsync("宁夏报告下载商贸有限公司");
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync($"/public/subjects/{code}");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "下载信用报告（PDF）" }).ClickAsync());
+        var parts = Path.GetFileNameWithoutExtension(download.SuggestedFilename).Split('_');
+        Assert.Equal("信用报告", parts[0]);
+        var (number, verification) = (parts[1], parts[2]);
+        var path = await download.PathAsync();
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(path), 0, 5));
+
+        // What the QR code opens.
+        await page.GotoAsync($"/public/reports/verify?number={number}&code={verification}");
+        await Assertions.Expect(page.Locator("#verdict")).ToContainTextAsync("报告真实有效");
+        await page.Locator("#file").SetInputFilesAsync(path);
+        await page.GetByRole(AriaRole.Button, new() { Name = "核验" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#file-verdict")).ToHaveTextAsync("与出具时的文件一致");
+        await BrowserFixture.ScreenshotAsync(page, "public-report-verified");
+
+        var edited = File.ReadAllBytes(path);
+        edited[edited.Length / 3] ^= 0x20;
+        await page.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "edited.pdf", MimeType = "application/pdf", Buffer = edited });
+        await page.GetByRole(AriaRole.Button, new() { Name = "核验" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#file-verdict")).ToContainTextAsync("不一致");
+
+        await page.GotoAsync($"/public/reports/verify?number={number}&code=WRONG234");
+        await Assertions.Expect(page.Locator("#verdict")).ToContainTextAsync("不是本平台出具的");
+    }
 }

@@ -39,6 +39,8 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
 
     public DbSet<RecordVersion> RecordVersions => Set<RecordVersion>();
 
+    public DbSet<Features.Public.CreditReport> CreditReports => Set<Features.Public.CreditReport>();
+
     public DbSet<ReportBatch> ReportBatches => Set<ReportBatch>();
 
     public DbSet<AbnormalEntry> AbnormalEntries => Set<AbnormalEntry>();

@@ -230,3 +230,16 @@ internal sealed class ReportingScheduleConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(s => new { s.UnitId, s.CategoryCode }).IsUnique();
     }
 }
+
+internal sealed class CreditReportConfiguration : IEntityTypeConfiguration<Features.Public.CreditReport>
+{
+    public void Configure(EntityTypeBuilder<Features.Public.CreditReport> builder)
+    {
+        builder.Property(r => r.Number).HasMaxLength(40);
+        builder.Property(r => r.VerificationCode).HasMaxLength(16);
+        builder.Property(r => r.SubjectCode).HasMaxLength(64);
+        builder.Property(r => r.SubjectName).HasMaxLength(200);
+        builder.Property(r => r.Sha256).HasMaxLength(64);
+        builder.HasIndex(r => r.Number).IsUnique();
+    }
+}

@@ -60,6 +60,7 @@ public static class ApplicationSetup
         services.AddSingleton<ReportingWriteGate>();
         services.AddScoped<Scorecards>();
         services.AddScoped<PublicRegister>();
+        services.AddScoped<CreditReports>();
         services.AddPublicRateLimits(configuration);
 
         services.AddRazorPages(o =>

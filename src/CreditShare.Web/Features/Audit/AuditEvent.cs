@@ -49,6 +49,9 @@ public enum AuditEvent
     Certificate_Revoked = 1401,
     Certificate_Refused = 1402,
 
+    // 1700: the public site
+    Public_ReportIssued = 1700,
+
     // 1600: reporting
     Report_BatchReceived = 1600,
     Report_RecordWithdrawn = 1601,
@@ -102,6 +105,7 @@ public static class AuditEventNames
         AuditEvent.Certificate_Issued => "签发证书",
         AuditEvent.Certificate_Revoked => "吊销证书",
         AuditEvent.Certificate_Refused => "证书访问被拒绝",
+        AuditEvent.Public_ReportIssued => "出具信用报告",
         AuditEvent.Report_BatchReceived => "接收报送批次",
         AuditEvent.Report_RecordWithdrawn => "撤销记录",
         AuditEvent.Report_AbnormalAnnotated => "批注异常数据",

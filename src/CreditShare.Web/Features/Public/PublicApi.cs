@@ -21,8 +21,34 @@ public static class PublicApi
                 ? Cached(http, subject)
                 : Problems.NotFound("subject.not_found", "未找到该统一社会信用代码对应的主体"))
             .WithSummary("主体的公示信息：基本信息及公示期内各类别记录");
+        group.MapPost("/subjects/{code}/reports", async Task<IResult> (string code, HttpContext http, CreditReports reports) =>
+        {
+            var issued = await reports.IssueAsync(code, PublicRateLimits.BaseUrl(http));
+            if (issued is null)
+            {
+                return Problems.NotFound("subject.not_found", "未找到该统一社会信用代码对应的主体");
+            }
+
+            http.Response.Headers["X-Report-Number"] = issued.Number;
+            http.Response.Headers["X-Verification-Code"] = issued.VerificationCode;
+            http.Response.Headers.Location = $"/api/public/v1/reports/{issued.Number}";
+            http.Response.Headers.CacheControl = "no-store";
+            return TypedResults.File(issued.Pdf, "application/pdf", issued.FileName);
+        }).WithSummary("出具信用报告（PDF），响应头给出报告编号和验证码");
+        group.MapGet("/reports/{number}", async Task<IResult> (string number, string? code, CreditReports reports) =>
+            await reports.VerifyAsync(number, code) is { } found ? TypedResults.Ok(found) : NotGenuine())
+            .WithSummary("按报告编号和验证码核验信用报告：出具时间、主体和文件指纹（SHA-256）");
+        group.MapPost("/reports/{number}/verify", async Task<IResult> (string number, string? code, HttpContext http, CreditReports reports) =>
+        {
+            using var body = await PooledBody.ReadAsync(http.Request, MaxReportBytes, http.RequestAborted);
+            return await reports.VerifyAsync(number, code, body.Memory.ToArray()) is { } found ? TypedResults.Ok(found) : NotGenuine();
+        }).WithSummary("核验信用报告文件：正文为 PDF 文件，fileMatches 说明是否与出具时一致");
         return group;
     }
+
+    private const long MaxReportBytes = 20 * 1024 * 1024;
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotGenuine() => Problems.NotFound("report.not_found", "报告编号或验证码不正确，该报告不是本平台出具的");
 
     /// <summary>
     /// A short public cache lifetime (records appear and leave by the day) and an ETag over the body, so an app asking

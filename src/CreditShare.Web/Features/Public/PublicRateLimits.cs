@@ -9,6 +9,9 @@ public sealed class PublicSiteOptions
     /// <summary>Requests one client address may make to the public pages and API per minute.</summary>
     public int RequestsPerMinute { get; set; } = 120;
 
+    /// <summary>The public site's address as printed in credit reports' QR codes; empty means the address a request came to.</summary>
+    public string? BaseUrl { get; set; }
+
     /// <summary>The length of the counting window in seconds (a minute; shorter only in tests).</summary>
     public int WindowSeconds { get; set; } = 60;
 }
@@ -20,8 +23,14 @@ public sealed class PublicSiteOptions
 /// </summary>
 public static class PublicRateLimits
 {
+    public static string BaseUrl(HttpContext http) =>
+        http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<PublicSiteOptions>>().Value.BaseUrl is { Length: > 0 } configured
+            ? configured
+            : $"{http.Request.Scheme}://{http.Request.Host}";
+
     public static IServiceCollection AddPublicRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<PublicSiteOptions>(configuration.GetSection("PublicSite"));
         var options = configuration.GetSection("PublicSite").Get<PublicSiteOptions>() ?? new();
         return services.AddRateLimiter(o =>
         {

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CreditShare.Web.Features.Public;
 
-public sealed class SubjectModel(PublicRegister register) : PageModel
+public sealed class SubjectModel(PublicRegister register, CreditReports reports) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Code { get; set; } = "";
@@ -14,5 +14,12 @@ public sealed class SubjectModel(PublicRegister register) : PageModel
     {
         Subject = await register.FindAsync(Code);
         return Subject is null ? NotFound() : Page();
+    }
+
+    /// <summary>One click: the subject's public information as of now, as a PDF with its number and verification code.</summary>
+    public async Task<IActionResult> OnPostReportAsync()
+    {
+        var issued = await reports.IssueAsync(Code, PublicRateLimits.BaseUrl(HttpContext));
+        return issued is null ? NotFound() : File(issued.Pdf, "application/pdf", issued.FileName);
     }
 }
