@@ -85,4 +85,32 @@ public class PublicSiteTests(BrowserFixture fixture) : IClassFixture<BrowserFixt
         await page.GotoAsync($"/public/reports/verify?number={number}&code=WRONG234");
         await Assertions.Expect(page.Locator("#verdict")).ToContainTextAsync("不是本平台出具的");
     }
+
+    [Fact]
+    public async Task The_kiosk_searches_by_touch_has_no_way_out_and_returns_to_the_start_after_a_minute_idle()
+    {
+        var code = await ReportCompanyAsync("宁夏一体机商贸有限公司");
+        var page = await fixture.NewPageAsync(new ViewportSize { Width = 1080, Height = 1920 });
+        await page.Clock.InstallAsync();
+        await page.GotoAsync("/kiosk");
+        await page.GetByRole(AriaRole.Searchbox).FillAsync("一体机");
+        await page.GetByRole(AriaRole.Button, new() { Name = "商贸" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#results")).ToContainTextAsync("宁夏一体机商贸有限公司");
+        var box = await page.GetByRole(AriaRole.Button, new() { Name = "查询" }).BoundingBoxAsync();
+        Assert.True(box!.Height >= 60, $"the search button is {box.Height}px high, too small for a finger");
+        await BrowserFixture.ScreenshotAsync(page, "kiosk");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "宁夏一体机商贸有限公司" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#section-XZCF")).ToContainTextAsync("销售不合格产品");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "打印信用报告" })).ToBeVisibleAsync();
+        var links = await page.Locator("a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+        Assert.All(links, href => Assert.StartsWith("/kiosk", href));
+        Assert.Contains(code, page.Url);
+
+        await page.Clock.FastForwardAsync("00:30");
+        Assert.Contains("/kiosk/subjects/", page.Url);
+        await page.Clock.FastForwardAsync("00:35");
+        await page.WaitForURLAsync("**/kiosk");
+        await Assertions.Expect(page.GetByRole(AriaRole.Searchbox)).ToHaveValueAsync("");
+    }
 }

@@ -79,9 +79,12 @@ public static class ApplicationSetup
             o.Conventions.AuthorizeFolder("/Abnormal", Policies.CenterData);
             o.Conventions.AuthorizeFolder("/Subjects", Policies.CenterData);
             o.Conventions.AuthorizeFolder("/Schedules", Policies.CenterData);
-            o.Conventions.AllowAnonymousToFolder("/Public");
-            o.Conventions.AddFolderApplicationModelConvention("/Public",
-                m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(PublicApi.RateLimitPolicy)));
+            foreach (var folder in new[] { "/Public", "/Kiosk" })
+            {
+                o.Conventions.AllowAnonymousToFolder(folder);
+                o.Conventions.AddFolderApplicationModelConvention(folder,
+                    m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(PublicApi.RateLimitPolicy)));
+            }
         });
 
         services.Configure<ForwardedHeadersOptions>(o =>
