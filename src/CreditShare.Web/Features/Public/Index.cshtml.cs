@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CreditShare.Web.Features.Public;
 
+/// <summary>Search on the public site and on the query kiosk (both pages use this model).</summary>
 public sealed class SearchModel(PublicRegister register) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -15,7 +16,7 @@ public sealed class SearchModel(PublicRegister register) : PageModel
 
     public async Task OnGetAsync()
     {
-        if (Q is not null)
+        if (!string.IsNullOrWhiteSpace(Q))
         {
             Result = await register.SearchAsync(Q, PageNumber);
             // Shown back as the register echoed it: an ID number typed into the box is not printed in full.

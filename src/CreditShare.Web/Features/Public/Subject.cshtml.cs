@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CreditShare.Web.Features.Public;
 
+/// <summary>A subject's public page, on the site and on the kiosk (both pages use this model).</summary>
 public sealed class SubjectModel(PublicRegister register, CreditReports reports) : PageModel
 {
     [BindProperty(SupportsGet = true)]
