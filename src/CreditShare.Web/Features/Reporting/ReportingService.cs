@@ -131,8 +131,8 @@ public sealed class ReportingService(
                 }
                 catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException && attempt < 3)
                 {
-                    // Another instance created the same subject or record, or used the same Idempotency-Key, at the
-                    // same moment: start again from the database's state.
+                    // Another batch (the second writer here, or another instance) created the same subject or record,
+                    // or used the same Idempotency-Key, at the same moment: start again from the database's state.
                     db.ChangeTracker.Clear();
                 }
             }
