@@ -98,12 +98,18 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
             .OrderByDescending(r => r.DecisionDate).ThenByDescending(r => r.Id).ToListAsync();
         var basic = new List<PublicField>();
         var sections = new List<PublicSection>();
+        var versions = new Dictionary<(string, int), CategoryDefinition?>();
         foreach (var category in categories)
         {
             var list = new List<PublicRecord>();
             foreach (var record in records.Where(r => r.CategoryCode == category.Code))
             {
-                var definition = await catalog.GetAsync(record.CategoryCode, record.CatalogVersion) ?? category;
+                if (!versions.TryGetValue((record.CategoryCode, record.CatalogVersion), out var definition))
+                {
+                    definition = versions[(record.CategoryCode, record.CatalogVersion)] = await catalog.GetAsync(record.CategoryCode, record.CatalogVersion);
+                }
+
+                definition ??= category;
                 list.Add(new PublicRecord(record.Id, units.GetValueOrDefault(record.SourceUnitId) ?? "", record.DecisionDate, record.DisclosureEnd,
                     PublicFields(definition, record.DataJson)));
             }
