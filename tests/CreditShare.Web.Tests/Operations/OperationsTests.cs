@@ -21,6 +21,9 @@ public class OperationsTests(CreditShareApp app) : IClassFixture<CreditShareApp>
         Assert.Contains("/api/v1/accounts/{id}/roles", paths);
         Assert.Contains("/api/v1/certificates", paths);
         Assert.Contains("/api/v1/audit/verify", paths);
+        Assert.Contains("/api/public/v1/subjects", paths);
+        Assert.Contains("/api/public/v1/subjects/{code}/reports", paths);
+        Assert.Contains("/api/public/v1/reports/{number}/verify", paths);
         Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync("/api-docs")).StatusCode);
     }
 
