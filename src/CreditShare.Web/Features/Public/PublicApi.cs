@@ -40,6 +40,11 @@ public static class PublicApi
             .WithSummary("按报告编号和验证码核验信用报告：出具时间、主体和文件指纹（SHA-256）");
         group.MapPost("/reports/{number}/verify", async Task<IResult> (string number, string? code, HttpContext http, CreditReports reports) =>
         {
+            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxReportBytes;
+            }
+
             using var body = await PooledBody.ReadAsync(http.Request, MaxReportBytes, http.RequestAborted);
             return await reports.VerifyAsync(number, code, body.Memory.ToArray()) is { } found ? TypedResults.Ok(found) : NotGenuine();
         }).WithSummary("核验信用报告文件：正文为 PDF 文件，fileMatches 说明是否与出具时一致");
