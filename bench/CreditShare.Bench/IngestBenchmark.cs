@@ -1,11 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using CreditShare.Core.Codes;
 using CreditShare.Core.Synthetic;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -23,110 +18,33 @@ public static class IngestBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = Options(args);
-        var provider = options.GetValueOrDefault("provider") ?? "Sqlite";
+        var options = BenchPlatform.Options(args);
         var records = int.Parse(options.GetValueOrDefault("records") ?? "1000000", CultureInfo.InvariantCulture);
         var clients = int.Parse(options.GetValueOrDefault("clients") ?? "4", CultureInfo.InvariantCulture);
-        var web = options.GetValueOrDefault("web") ?? Path.GetFullPath(Path.Combine("src", "CreditShare.Web", "bin", "Release", "net10.0", "CreditShare.Web.dll"));
-        var work = Directory.CreateTempSubdirectory("creditshare-ingest-").FullName;
-        string connection;
-        if (provider == "Postgres")
-        {
-            var server = options.GetValueOrDefault("postgres") ?? throw new ArgumentException("--postgres CONNECTION (a role that may create databases)");
-            var name = $"cs_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
-            await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres" }.ConnectionString))
-            {
-                await admin.OpenAsync();
-                await new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin).ExecuteNonQueryAsync();
-            }
-
-            connection = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
-        }
-        else
-        {
-            connection = $"Data Source={Path.Combine(work, "bench.db")}";
-        }
-
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Database__Provider"] = provider,
-            ["ConnectionStrings__CreditShare"] = connection,
-            ["CertificateAuthority__CertificatePath"] = Path.Combine(work, "ca.crt"),
-            ["CertificateAuthority__KeyPath"] = Path.Combine(work, "ca.key"),
-            ["Tls__CertificatePath"] = Path.Combine(work, "ca.crt"),
-            ["PersonalData__EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            ["PersonalData__LookupKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Reporting__MaxBatchSize"] = "5000",
-        };
-
-        Console.WriteLine($"ingest benchmark: {records:N0} records, {provider}, {clients} concurrent clients, work folder {work}");
-        await Cli(web, environment, "create-ca", "--out", work);
-        var source = UnifiedSocialCreditCode.Compose("11640000", "01350012");
-        await Cli(web, environment, "migrate");
-        await Cli(web, environment, "create-unit", "--name", "基准测试市场监督管理厅", "--uscc", source, "--roles", "source");
-        await Cli(web, environment, "issue-cert", "--unit", source, "--months", "24", "--out", work);
-        MakeServerCertificate(work);
-        environment["Tls__CertificatePath"] = Path.Combine(work, "server.crt");
-        environment["Tls__KeyPath"] = Path.Combine(work, "server.key");
+        var platform = await BenchPlatform.CreateAsync(options);
+        Console.WriteLine($"ingest benchmark: {records:N0} records, {platform.Provider}, {clients} concurrent clients, work folder {platform.Work}");
 
         var generator = new RecordGenerator(42, DateOnly.FromDateTime(DateTime.UtcNow));
         var batches = new List<byte[]>();
         for (var start = 0; start < records; start += 5000)
         {
             batches.Add(JsonSerializer.SerializeToUtf8Bytes(Enumerable.Range(start, Math.Min(5000, records - start))
-                .Select(n => generator.Penalty(n, "基准测试市场监督管理厅", source)).ToList()));
+                .Select(n => generator.Penalty(n, BenchPlatform.SourceName, BenchPlatform.SourceCode)).ToList()));
         }
 
-        var (platformRate, peakMb) = await PlatformAsync(web, environment, work, source, batches, records, clients);
-        var rawRate = provider == "Postgres" ? await RawPostgresAsync(connection, records) : RawSqlite(connection, records);
+        var (platformRate, peakMb) = await PlatformAsync(platform, batches, records, clients);
+        var rawRate = platform.Provider == "Postgres" ? await RawPostgresAsync(platform.Connection, records) : RawSqlite(platform.Connection, records);
         Console.WriteLine();
         Console.WriteLine($"| provider | records | platform rec/s | raw rows/s | ratio | server peak RSS |");
-        Console.WriteLine($"| {provider} | {records:N0} | {platformRate:N0} | {rawRate:N0} | {platformRate / rawRate:F2} | {peakMb:N0} MB |");
+        Console.WriteLine($"| {platform.Provider} | {records:N0} | {platformRate:N0} | {rawRate:N0} | {platformRate / rawRate:F2} | {peakMb:N0} MB |");
         return 0;
     }
 
-    private static async Task<(double Rate, double PeakMb)> PlatformAsync(string web, Dictionary<string, string> environment, string work, string source,
-        List<byte[]> batches, int records, int clients)
+    private static async Task<(double Rate, double PeakMb)> PlatformAsync(BenchPlatform platform, List<byte[]> batches, int records, int clients)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        using var server = Start(web, environment, "--urls", $"https://127.0.0.1:{port}");
-        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(work, "ca.crt")));
-        using var client = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                ClientCertificates = [X509Certificate2.CreateFromPemFile(Path.Combine(work, $"{source}.crt"), Path.Combine(work, $"{source}.key"))],
-                RemoteCertificateValidationCallback = (_, c, _, _) =>
-                {
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return c is not null && chain.Build(X509CertificateLoader.LoadCertificate(c.GetRawCertData()));
-                },
-            },
-        })
-        { BaseAddress = new Uri($"https://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(10) };
-        for (var i = 0; ; i++)
-        {
-            try
-            {
-                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    break;
-                }
-            }
-            catch (HttpRequestException) when (i < 200)
-            {
-            }
-
-            await Task.Delay(100);
-        }
+        var address = new Uri($"https://127.0.0.1:{BenchPlatform.FreePort()}");
+        using var client = platform.ReportingClient(address);
+        using var server = await platform.StartAsync(address.ToString(), address);
 
         // Several reporting systems send at once, as on a working day; each sends its batches one after another.
         var watch = Stopwatch.StartNew();
@@ -137,17 +55,12 @@ public static class IngestBenchmark
         {
             for (var i = Interlocked.Increment(ref next); i < batches.Count; i = Interlocked.Increment(ref next))
             {
-                using var content = new ByteArrayContent(batches[i]);
-                content.Headers.ContentType = new("application/json");
-                using var response = await client.PostAsync("/api/v1/reports/XZCF", content);
-                response.EnsureSuccessStatusCode();
-                using var result = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-                Interlocked.Add(ref accepted, result.RootElement.GetProperty("accepted").GetInt32());
+                Interlocked.Add(ref accepted, await SendAsync(client, "XZCF", batches[i]));
             }
         }));
 
         var elapsed = watch.Elapsed.TotalSeconds;
-        var peak = PeakResidentMb(server.Id);
+        var peak = BenchPlatform.PeakResidentMb(server.Id);
         clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
         server.Refresh();
         Console.WriteLine($"client CPU time: {clientCpu.TotalSeconds:F1} s ({clientCpu.TotalMilliseconds * 1000 / records:F0} µs per record)");
@@ -155,6 +68,24 @@ public static class IngestBenchmark
         server.Kill(entireProcessTree: true);
         Console.WriteLine($"platform: {accepted:N0} of {records:N0} accepted in {elapsed:F1} s");
         return (records / elapsed, peak);
+    }
+
+    /// <summary>Posts one batch to the reporting API; returns how many records were accepted.</summary>
+    public static async Task<int> SendAsync(HttpClient client, string category, byte[] batch)
+    {
+        using var content = new ByteArrayContent(batch);
+        content.Headers.ContentType = new("application/json");
+        using var response = await client.PostAsync($"/api/v1/reports/{category}", content);
+        response.EnsureSuccessStatusCode();
+        using var result = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        var rejected = result.RootElement.GetProperty("rejected").GetInt32();
+        if (rejected > 0)
+        {
+            var text = result.RootElement.ToString();
+            Console.WriteLine($"{rejected} rejected: {text[..Math.Min(text.Length, 1500)]}");
+        }
+
+        return result.RootElement.GetProperty("accepted").GetInt32();
     }
 
     /// <summary>The raw ceiling: binary COPY of rows of the same shape into a table with the same indexes.</summary>
@@ -248,67 +179,9 @@ public static class IngestBenchmark
         var generator = new RecordGenerator(43, DateOnly.FromDateTime(DateTime.UtcNow));
         for (var n = 0; n < records; n++)
         {
-            var record = generator.Penalty(n, "基准测试市场监督管理厅", "11640000013500127K");
+            var record = generator.Penalty(n, BenchPlatform.SourceName, BenchPlatform.SourceCode);
             yield return (record["CF_WSH"]!, JsonSerializer.Serialize(record), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(n))),
                 DateOnly.Parse(record["CF_JDRQ"]!, CultureInfo.InvariantCulture));
         }
-    }
-
-    private static void MakeServerCertificate(string work)
-    {
-        using var caCert = X509Certificate2.CreateFromPemFile(Path.Combine(work, "ca.crt"), Path.Combine(work, "ca.key"));
-        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var cert = request.Create(caCert, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), [1, 2, 3, 4]);
-        File.WriteAllText(Path.Combine(work, "server.crt"), cert.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(work, "server.key"), key.ExportPkcs8PrivateKeyPem());
-    }
-
-    private static double PeakResidentMb(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-    }
-
-    private static async Task Cli(string web, Dictionary<string, string> environment, params string[] args)
-    {
-        using var process = Start(web, environment, args);
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{string.Join(' ', args)} failed with {process.ExitCode}");
-        }
-    }
-
-    private static Process Start(string web, Dictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
-        start.ArgumentList.Add(web);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        return Process.Start(start)!;
-    }
-
-    private static Dictionary<string, string> Options(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < args.Length - 1; i += 2)
-        {
-            options[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        return options;
     }
 }

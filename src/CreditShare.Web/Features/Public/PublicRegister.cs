@@ -61,24 +61,59 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
             return new PublicSearchResult(echoed, 1, PageSize, [], false, "检索词过长，请输入名称中的关键字（不超过50字）");
         }
 
-        // Name prefix first, then any other name containing the words; one row more than a page tells whether there is
-        // a next page without counting every match (a common word like 公司 matches most of the register).
-        var pattern = EscapeLike(q);
+        // Name prefix first, then any other name containing the words, each group in name order. Only the rows up to the
+        // end of the page and one more are read (one more tells whether there is a next page), never a count of every
+        // match: a common word like 公司 matches most of the register.
         var skip = (page - 1) * PageSize;
-        var prefix = Listed().Where(s => EF.Functions.Like(s.Name, pattern + "%", "\\"));
-        var rest = Listed().Where(s => EF.Functions.Like(s.Name, "%" + pattern + "%", "\\") && !EF.Functions.Like(s.Name, pattern + "%", "\\"));
-        var rows = await prefix.OrderBy(s => s.Name).ThenBy(s => s.Id).Skip(skip).Take(PageSize + 1).ToListAsync();
-        if (rows.Count <= PageSize)
+        var wanted = skip + PageSize + 1;
+        var rows = await NameMatchesAsync(q, prefix: true, wanted);
+        if (rows.Count < wanted)
         {
-            var prefixCount = rows.Count == 0 ? await prefix.CountAsync() : skip + rows.Count;
-            rows.AddRange(await rest.OrderBy(s => s.Name).ThenBy(s => s.Id).Skip(Math.Max(0, skip - prefixCount)).Take(PageSize + 1 - rows.Count).ToListAsync());
+            rows.AddRange(await NameMatchesAsync(q, prefix: false, wanted - rows.Count));
         }
 
-        var hasMore = rows.Count > PageSize;
+        var hasMore = rows.Count > skip + PageSize;
+        var shown = rows.Skip(skip).Take(PageSize).ToList();
         var hint = rows.Count == 0 ? "没有找到名称含有该关键字的主体"
             : hasMore && page == MaxPage ? $"结果较多，仅显示前 {MaxPage * PageSize} 条，请输入更完整的名称缩小范围"
             : null;
-        return new PublicSearchResult(echoed, page, PageSize, await SummariesAsync([.. rows.Take(PageSize)]), hasMore && page < MaxPage, hint);
+        return new PublicSearchResult(echoed, page, PageSize, await SummariesAsync(shown), hasMore && page < MaxPage, hint);
+    }
+
+    /// <summary>
+    /// The first <paramref name="limit"/> listed subjects, in name order (code-point order, the same on both
+    /// providers), whose name starts with <paramref name="words"/> — or contains it without starting with it. The SQL
+    /// is written out because each provider answers it from its own index (docs/design.md, "Public search"): a prefix
+    /// is a range on the (Name, Id) index; a substring on PostgreSQL is the name-bigram GIN index, or the name index
+    /// walked in order when the words are so common that the first matches come at once.
+    /// </summary>
+    private async Task<List<Subject>> NameMatchesAsync(string words, bool prefix, int limit)
+    {
+        var starts = EscapeLike(words) + "%";
+        var contains = "%" + starts;
+        var upper = words + "\U0010FFFF";
+        FormattableString sql = (db.IsSqlite, prefix) switch
+        {
+            (true, true) => $"""
+                SELECT * FROM "Subjects" WHERE "Type" <> 1 AND "Name" >= {words} AND "Name" < {upper} AND "Name" LIKE {starts} ESCAPE '\'
+                ORDER BY "Name", "Id" LIMIT {limit}
+                """,
+            (true, false) => $"""
+                SELECT * FROM "Subjects" WHERE "Type" <> 1 AND "Name" LIKE {contains} ESCAPE '\' AND "Name" NOT LIKE {starts} ESCAPE '\'
+                ORDER BY "Name", "Id" LIMIT {limit}
+                """,
+            (false, true) => $"""
+                SELECT * FROM "Subjects" WHERE "Type" <> 1 AND ("Name" COLLATE "C") >= {words} AND ("Name" COLLATE "C") < {upper}
+                  AND "Name" LIKE {starts} ESCAPE '\'
+                ORDER BY "Name" COLLATE "C", "Id" LIMIT {limit}
+                """,
+            (false, false) => $"""
+                SELECT * FROM "Subjects" WHERE "Type" <> 1 AND cs_name_bigrams("Name") @> cs_name_bigrams({words})
+                  AND "Name" LIKE {contains} ESCAPE '\' AND "Name" NOT LIKE {starts} ESCAPE '\'
+                ORDER BY "Name" COLLATE "C", "Id" LIMIT {limit}
+                """,
+        };
+        return await db.Subjects.FromSql(sql).AsNoTracking().ToListAsync();
     }
 
     public async Task<PublicSubject?> FindAsync(string code)

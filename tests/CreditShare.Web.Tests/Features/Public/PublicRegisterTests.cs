@@ -85,6 +85,30 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
     }
 
     [Fact]
+    public async Task Prefix_matches_fill_the_pages_before_other_matches_each_in_name_order_and_wildcards_are_literal()
+    {
+        var word = $"序{ReportingApp.Next() % 1000:D3}";
+        var prefixed = Enumerable.Range(0, 12).Select(i => $"{word}{(char)('甲' + i)}商贸有限公司").ToList();
+        var inside = Enumerable.Range(0, 5).Select(i => $"宁夏{(char)('乙' + i)}{word}物流有限公司").ToList();
+        var wildcard = $"宁夏{word}%_百分号有限公司";
+        await ReportAsync([.. prefixed.Concat(inside).Append(wildcard).Select(name => ReportingApp.Penalty(ReportingApp.Next(), name: name))]);
+
+        var first = await GetJsonAsync($"/api/public/v1/subjects?q={Uri.EscapeDataString(word)}&page=1");
+        var second = await GetJsonAsync($"/api/public/v1/subjects?q={Uri.EscapeDataString(word)}&page=2");
+        static List<string?> Names(JsonElement page) => [.. page.GetProperty("subjects").EnumerateArray().Select(s => s.GetProperty("name").GetString())];
+        var ordinal = StringComparer.Ordinal;
+        Assert.Equal(prefixed.Order(ordinal).Take(10), Names(first));
+        Assert.True(first.GetProperty("hasMore").GetBoolean());
+        Assert.Equal(prefixed.Order(ordinal).Skip(10).Concat(inside.Append(wildcard).Order(ordinal)), Names(second));
+        Assert.False(second.GetProperty("hasMore").GetBoolean());
+
+        var literal = await GetJsonAsync($"/api/public/v1/subjects?q={Uri.EscapeDataString(word + "%_")}");
+        Assert.Equal([wildcard], Names(literal));
+        var noWildcard = await GetJsonAsync($"/api/public/v1/subjects?q={Uri.EscapeDataString("序%物流")}");
+        Assert.Empty(Names(noWildcard));
+    }
+
+    [Fact]
     public async Task A_record_is_public_until_its_disclosure_end_and_gone_the_day_after_or_when_withdrawn()
     {
         var record = ReportingApp.Penalty(ReportingApp.Next());
