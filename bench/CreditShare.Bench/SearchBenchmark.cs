@@ -27,7 +27,110 @@ public static class SearchBenchmark
             platform.MarkLoaded(shape);
         }
 
+        var duration = int.Parse(options.GetValueOrDefault("seconds") ?? "20", CultureInfo.InvariantCulture);
+        var workloads = Workloads(register, platform.Work);
+        var platformUrl = $"http://127.0.0.1:{BenchPlatform.FreePort()}";
+        var results = new List<(string Name, WrkResult Platform, WrkResult Ceiling)>();
+        double peakMb;
+        using (var server = await platform.StartAsync(platformUrl, new Uri(platformUrl), "PublicSite__RequestsPerMinute=1000000000", "Surfaces=public"))
+        {
+            var ceilingUrl = $"http://127.0.0.1:{BenchPlatform.FreePort()}";
+            await using var ceiling = SearchCeiling.Build(platform.Provider, platform.Connection, ceilingUrl);
+            await ceiling.StartAsync();
+            foreach (var (name, paths) in workloads)
+            {
+                var measured = await WrkAsync(platformUrl, "/api/public/v1", paths, duration);
+                var bound = await WrkAsync(ceilingUrl, "", paths, duration);
+                Console.WriteLine($"{name}: platform {measured}, ceiling {bound}");
+                results.Add((name, measured, bound));
+            }
+
+            peakMb = BenchPlatform.PeakResidentMb(server.Id);
+            server.Kill(entireProcessTree: true);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{platform.Provider}, {records:N0} records about {subjects:N0} subjects, wrk 64 connections, {duration} s per run; server peak RSS {peakMb:N0} MB");
+        Console.WriteLine("| workload | platform rps | p50 ms | p99 ms | ceiling rps | p50 ms | p99 ms | rps ratio |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, measured, bound) in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {measured.Rps:N0} | {measured.P50Ms:F1} | {measured.P99Ms:F1} | {bound.Rps:N0} | {bound.P50Ms:F1} | {bound.P99Ms:F1} | {measured.Rps / bound.Rps:F2} |"));
+        }
+
         return 0;
+    }
+
+    public sealed record WrkResult(double Rps, double P50Ms, double P99Ms, long Errors)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Rps:N0} rps, p50 {P50Ms:F1} ms, p99 {P99Ms:F1} ms, {Errors} errors");
+    }
+
+    /// <summary>
+    /// The request mixes, each a file of paths wrk picks from at random: lookups of 10,000 codes spread over the
+    /// register; words matching about one name in twelve (商贸, 银川) or all of them (公司), pages 1 to 10; and 2,000
+    /// two-character 字号 matching a few dozen to a few hundred names each.
+    /// </summary>
+    private static List<(string Name, string PathsFile)> Workloads(SyntheticRegister register, string work)
+    {
+        string Write(string name, IEnumerable<string> paths)
+        {
+            var file = Path.Combine(work, $"paths-{name}.txt");
+            File.WriteAllLines(file, paths);
+            return file;
+        }
+
+        IEnumerable<string> Pages(string word) => Enumerable.Range(1, 10).Select(p => $"/subjects?q={Uri.EscapeDataString(word)}&page={p}");
+        var chars = SyntheticRegister.TradeNameCharacters;
+        var random = new Random(7);
+        var rare = Enumerable.Range(0, 2000).Select(_ => $"/subjects?q={Uri.EscapeDataString($"{chars[random.Next(chars.Length)]}{chars[random.Next(chars.Length)]}")}");
+        return
+        [
+            ("lookup by code", Write("code", register.SampleCodes(10_000).Select(c => $"/subjects/{c}"))),
+            ("search 商贸 (common)", Write("trade", Pages("商贸"))),
+            ("search 银川 (common)", Write("place", Pages("银川"))),
+            ("search 公司 (every name)", Write("company", Pages("公司"))),
+            ("search rare 2-character 字号", Write("rare", rare)),
+        ];
+    }
+
+    /// <summary>Runs wrk (Debian package) at 64 connections over the paths in <paramref name="pathsFile"/>, after a 10 s warm-up (the JIT settles).</summary>
+    private static async Task<WrkResult> WrkAsync(string baseUrl, string prefix, string pathsFile, int seconds)
+    {
+        var script = Path.Combine(Path.GetDirectoryName(pathsFile)!, "paths.lua");
+        await File.WriteAllTextAsync(script, """
+            local paths = {}
+            init = function(args)
+              for line in io.lines(args[1]) do paths[#paths + 1] = args[2] .. line end
+              math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+            end
+            request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+            done = function(summary, latency, requests)
+              local e = summary.errors
+              io.write(string.format("RESULT %d %d %d %d %d\n", summary.requests, summary.duration, latency:percentile(50),
+                latency:percentile(99), e.connect + e.read + e.write + e.status + e.timeout))
+            end
+            """);
+        await RunWrkAsync(baseUrl, prefix, pathsFile, script, 10);
+        return await RunWrkAsync(baseUrl, prefix, pathsFile, script, seconds);
+    }
+
+    private static async Task<WrkResult> RunWrkAsync(string baseUrl, string prefix, string pathsFile, string script, int seconds)
+    {
+        var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-t2", "-c64", $"-d{seconds}s", "--timeout", "10s", "-s", script, baseUrl, "--", pathsFile, prefix })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var wrk = Process.Start(start)!;
+        var output = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"wrk printed no result: {output}");
+        var f = line.Split(' ')[1..].Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        return new WrkResult(f[0] / (f[1] / 1e6), f[2] / 1000, f[3] / 1000, (long)f[4]);
     }
 
     /// <summary>Loads the register through the reporting API, four clients, batches of 5,000 alternating 行政处罚 and 行政许可.</summary>
@@ -47,7 +150,7 @@ public static class SearchBenchmark
         {
             for (var b = Interlocked.Increment(ref next); b < batches; b = Interlocked.Increment(ref next))
             {
-                var category = b % 2 == 0 ? "XZCF" : "XZXK";
+                var category = register.CategoryOfBatch(b * 5000);
                 var generator = new RecordGenerator(1000 + b, today);
                 var batch = JsonSerializer.SerializeToUtf8Bytes(Enumerable.Range(b * 5000, Math.Min(5000, records - (b * 5000)))
                     .Select(n => register.Record(generator, category, n)).ToList());

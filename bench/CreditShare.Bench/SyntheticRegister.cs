@@ -64,6 +64,12 @@ public sealed class SyntheticRegister(int subjects)
         return first17 + CitizenIdNumber.ComputeCheckCharacter(first17);
     }
 
+    /// <summary>
+    /// The category of the batch starting at record <paramref name="first"/>: each pass over the subjects alternates
+    /// 行政处罚 and 行政许可, starting with 行政处罚 so that every natural person is reported in the first pass.
+    /// </summary>
+    public string CategoryOfBatch(int first) => first / subjects % 2 == 0 ? "XZCF" : "XZXK";
+
     /// <summary>Record <paramref name="n"/> of a batch in <paramref name="category"/> (XZCF or XZXK); its subject is n mod subjects.</summary>
     public Dictionary<string, string?> Record(RecordGenerator generator, string category, int n)
     {

@@ -51,6 +51,7 @@ public static class ApplicationSetup
             .ValidateOnStart();
         services.AddScoped<UnitRegistry>();
         services.AddScoped<CatalogService>();
+        services.AddSingleton<ParsedCatalogVersions>();
         services.AddOptions<PersonalDataOptions>().Bind(configuration.GetSection("PersonalData"))
             .Validate(o => o.IsComplete, "PersonalData:EncryptionKey and PersonalData:LookupKey must each be base64 of 32 random bytes.")
             .ValidateOnStart();

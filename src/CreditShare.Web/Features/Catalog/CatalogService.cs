@@ -20,7 +20,7 @@ public sealed record ImportResult(IReadOnlyList<CategorySummary> Created, IReadO
 /// The versioned information catalog (art. 5, 9, 14). A change never edits a version: it stores the next one, so every
 /// record keeps pointing at the rules it was validated against.
 /// </summary>
-public sealed class CatalogService(AppDbContext db, AuditWriter audit, TimeProvider time)
+public sealed class CatalogService(AppDbContext db, AuditWriter audit, TimeProvider time, ParsedCatalogVersions parsed)
 {
     public const string ExportFormat = "creditshare-catalog/1";
 
@@ -40,16 +40,33 @@ public sealed class CatalogService(AppDbContext db, AuditWriter audit, TimeProvi
     /// <summary>The current version of every category, in the order they were first created.</summary>
     public async Task<IReadOnlyList<CategoryDefinition>> CurrentDefinitionsAsync()
     {
-        var rows = await db.CatalogVersions.AsNoTracking().Where(c => c.IsCurrent).OrderBy(c => c.Id).Select(c => c.DefinitionJson).ToListAsync();
-        return [.. rows.Select(Deserialize)];
+        if (parsed.Current(time.GetUtcNow()) is { } cached)
+        {
+            return cached;
+        }
+
+        var current = await db.CatalogVersions.AsNoTracking().Where(c => c.IsCurrent).OrderBy(c => c.Id).Select(c => new { c.Code, c.Version }).ToListAsync();
+        var definitions = new List<CategoryDefinition>(current.Count);
+        foreach (var version in current)
+        {
+            definitions.Add(await GetAsync(version.Code, version.Version) ?? throw new InvalidOperationException($"{version.Code} v{version.Version} vanished"));
+        }
+
+        parsed.RememberCurrent(definitions, time.GetUtcNow());
+        return definitions;
     }
 
     public async Task<CategoryDefinition?> GetAsync(string code, int? version = null)
     {
+        if (version is { } known && parsed.TryGet(code, known) is { } cached)
+        {
+            return cached;
+        }
+
         var query = db.CatalogVersions.AsNoTracking().Where(c => c.Code == code);
         query = version is { } v ? query.Where(c => c.Version == v) : query.Where(c => c.IsCurrent);
         var row = await query.FirstOrDefaultAsync();
-        return row is null ? null : Deserialize(row.DefinitionJson);
+        return row is null ? null : parsed.Add(row.Code, row.Version, row.DefinitionJson);
     }
 
     public async Task<IReadOnlyList<CategorySummary>> VersionsAsync(string code)
@@ -79,6 +96,7 @@ public sealed class CatalogService(AppDbContext db, AuditWriter audit, TimeProvi
             await transaction.CommitAsync();
         }
 
+        parsed.ForgetCurrent();
         await audit.WriteAsync(new AuditRecord(AuditEvent.Catalog_VersionCreated, AuditOutcome.Success) { Target = $"catalog:{saved.Code}", Detail = $"version={saved.Version}" });
         return Outcome<CategorySummary>.Ok(saved);
     }
@@ -150,6 +168,7 @@ public sealed class CatalogService(AppDbContext db, AuditWriter audit, TimeProvi
         }
 
         await transaction.CommitAsync();
+        parsed.ForgetCurrent();
         await audit.WriteAsync(new AuditRecord(AuditEvent.Catalog_Imported, AuditOutcome.Success)
         { ResultCount = created.Count, Detail = string.Join(",", created.Select(c => $"{c.Code}@{c.Version}")) });
         return Outcome<ImportResult>.Ok(new ImportResult(created, unchanged));
@@ -221,4 +240,29 @@ public sealed class CatalogService(AppDbContext db, AuditWriter audit, TimeProvi
 
     public static CategoryDefinition Deserialize(string json) =>
         JsonSerializer.Deserialize<CategoryDefinition>(json, Json) ?? throw new InvalidOperationException("Empty catalog definition.");
+}
+
+/// <summary>
+/// Catalog versions already parsed, for this database. A stored version never changes (a change is the next
+/// version), so a version once read is kept. Which versions are current is kept for a few seconds only: another
+/// instance (the console, when the public site runs apart) may store a new one; this instance forgets at once.
+/// </summary>
+public sealed class ParsedCatalogVersions
+{
+    private static readonly TimeSpan CurrentFor = TimeSpan.FromSeconds(10);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Code, int Version), CategoryDefinition> versions = new();
+
+    private (IReadOnlyList<CategoryDefinition> Definitions, DateTimeOffset ReadAt)? current;
+
+    public IReadOnlyList<CategoryDefinition>? Current(DateTimeOffset now) =>
+        current is { } known && now >= known.ReadAt && now - known.ReadAt < CurrentFor ? known.Definitions : null;
+
+    public void RememberCurrent(IReadOnlyList<CategoryDefinition> definitions, DateTimeOffset now) => current = (definitions, now);
+
+    public void ForgetCurrent() => current = null;
+
+    public CategoryDefinition? TryGet(string code, int version) => versions.GetValueOrDefault((code, version));
+
+    public CategoryDefinition Add(string code, int version, string json) => versions.GetOrAdd((code, version), _ => CatalogService.Deserialize(json));
 }

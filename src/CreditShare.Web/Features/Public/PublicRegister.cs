@@ -61,83 +61,114 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
             return new PublicSearchResult(echoed, 1, PageSize, [], false, "检索词过长，请输入名称中的关键字（不超过50字）");
         }
 
-        // Name prefix first, then any other name containing the words, each group in name order. Only the rows up to the
-        // end of the page and one more are read (one more tells whether there is a next page), never a count of every
-        // match: a common word like 公司 matches most of the register.
+        // Names starting with the words first, in name order; then names containing them elsewhere, in the order the
+        // subjects were first reported. Only the rows up to the end of the page and one more are read (one more tells
+        // whether there is a next page), never a count of every match: a common word like 公司 matches most names.
         var skip = (page - 1) * PageSize;
         var wanted = skip + PageSize + 1;
-        var rows = await NameMatchesAsync(q, prefix: true, wanted);
+        var rows = await NamesStartingWithAsync(q, wanted);
+        var common = false;
         if (rows.Count < wanted)
         {
-            rows.AddRange(await NameMatchesAsync(q, prefix: false, wanted - rows.Count));
+            var (containing, isCommon) = await NamesContainingAsync(q, wanted - rows.Count);
+            rows.AddRange(containing);
+            common = isCommon;
         }
 
         var hasMore = rows.Count > skip + PageSize;
         var shown = rows.Skip(skip).Take(PageSize).ToList();
         var hint = rows.Count == 0 ? "没有找到名称含有该关键字的主体"
             : hasMore && page == MaxPage ? $"结果较多，仅显示前 {MaxPage * PageSize} 条，请输入更完整的名称缩小范围"
+            : common ? $"名称含“{echoed}”的主体很多，请输入更完整的名称缩小范围"
             : null;
         return new PublicSearchResult(echoed, page, PageSize, await SummariesAsync(shown), hasMore && page < MaxPage, hint);
     }
 
+    /// <summary>How many subjects, in order of first report, a common word is looked for in before the index is asked.</summary>
+    private const int CommonWordWindow = 5000;
+
     /// <summary>
-    /// The first <paramref name="limit"/> listed subjects, in name order (code-point order, the same on both
-    /// providers), whose name starts with <paramref name="words"/> — or contains it without starting with it. The SQL
-    /// is written out because each provider answers it from its own index (docs/design.md, "Public search"): a prefix
-    /// is a range on the (Name, Id) index; a substring on PostgreSQL is the name-bigram GIN index, or the name index
-    /// walked in order when the words are so common that the first matches come at once.
+    /// The first <paramref name="limit"/> listed subjects whose name starts with <paramref name="words"/>, in name
+    /// order (code points, the same on both providers): a range on the name index, however many names match.
     /// </summary>
-    private async Task<List<Subject>> NameMatchesAsync(string words, bool prefix, int limit)
+    private async Task<List<Subject>> NamesStartingWithAsync(string words, int limit)
     {
         var starts = EscapeLike(words) + "%";
-        var contains = "%" + starts;
         var upper = words + "\U0010FFFF";
-        FormattableString sql = (db.IsSqlite, prefix) switch
-        {
-            (true, true) => $"""
+        return await db.Subjects.FromSql(db.IsSqlite
+            ? (FormattableString)$"""
                 SELECT * FROM "Subjects" WHERE "Type" <> 1 AND "Name" >= {words} AND "Name" < {upper} AND "Name" LIKE {starts} ESCAPE '\'
                 ORDER BY "Name", "Id" LIMIT {limit}
-                """,
-            (true, false) => $"""
-                SELECT * FROM "Subjects" WHERE "Type" <> 1 AND "Name" LIKE {contains} ESCAPE '\' AND "Name" NOT LIKE {starts} ESCAPE '\'
-                ORDER BY "Name", "Id" LIMIT {limit}
-                """,
-            (false, true) => $"""
+                """
+            : $"""
                 SELECT * FROM "Subjects" WHERE "Type" <> 1 AND ("Name" COLLATE "C") >= {words} AND ("Name" COLLATE "C") < {upper}
                   AND "Name" LIKE {starts} ESCAPE '\'
                 ORDER BY "Name" COLLATE "C", "Id" LIMIT {limit}
-                """,
-            (false, false) => $"""
-                SELECT * FROM "Subjects" WHERE "Type" <> 1 AND cs_name_bigrams("Name") @> cs_name_bigrams({words})
-                  AND "Name" LIKE {contains} ESCAPE '\' AND "Name" NOT LIKE {starts} ESCAPE '\'
-                ORDER BY "Name" COLLATE "C", "Id" LIMIT {limit}
-                """,
-        };
-        return await db.Subjects.FromSql(sql).AsNoTracking().ToListAsync();
+                """).AsNoTracking().ToListAsync();
+    }
+
+    /// <summary>
+    /// The first <paramref name="limit"/> listed subjects, in order of first report, whose name contains
+    /// <paramref name="words"/> but does not start with it; and whether the words are common. Ordering by name here
+    /// would make a common word cost a sort of every match, and walking the name index in order finds nothing quickly
+    /// when matches cluster (every 宁夏银川… sorts together). So (docs/design.md, "Public search"): look in the
+    /// earliest <see cref="CommonWordWindow"/> subjects first — a common word fills the page there; otherwise the
+    /// word is rare enough that all its matches are few, and PostgreSQL takes them from the name-bigram GIN index
+    /// (SQLite scans, in id order, stopping at the limit).
+    /// </summary>
+    private async Task<(List<Subject> Rows, bool Common)> NamesContainingAsync(string words, int limit)
+    {
+        var starts = EscapeLike(words) + "%";
+        var contains = "%" + starts;
+        var early = await db.Subjects.FromSql($"""
+            SELECT * FROM (SELECT * FROM "Subjects" WHERE "Type" <> 1 ORDER BY "Id" LIMIT {CommonWordWindow}) AS early
+            WHERE "Name" LIKE {contains} ESCAPE '\' AND "Name" NOT LIKE {starts} ESCAPE '\'
+            ORDER BY "Id" LIMIT {limit}
+            """).AsNoTracking().ToListAsync();
+        if (early.Count == limit)
+        {
+            return (early, true);
+        }
+
+        // OFFSET 0 keeps the planner from walking the primary key in order to avoid the sort: for a rare word that
+        // walk would read the whole table.
+        var rare = await db.Subjects.FromSql(db.IsSqlite
+            ? (FormattableString)$"""
+                SELECT * FROM "Subjects" WHERE "Type" <> 1 AND "Name" LIKE {contains} ESCAPE '\' AND "Name" NOT LIKE {starts} ESCAPE '\'
+                ORDER BY "Id" LIMIT {limit}
+                """
+            : $"""
+                SELECT * FROM (SELECT * FROM "Subjects" WHERE "Type" <> 1 AND cs_name_bigrams("Name") @> cs_name_bigrams({words})
+                    AND "Name" LIKE {contains} ESCAPE '\' AND "Name" NOT LIKE {starts} ESCAPE '\' OFFSET 0) AS matching
+                ORDER BY "Id" LIMIT {limit}
+                """).AsNoTracking().ToListAsync();
+        return (rare, false);
     }
 
     public async Task<PublicSubject?> FindAsync(string code)
     {
         var key = CodeText.Normalize(code).ToUpperInvariant();
-        var subject = await Listed().FirstOrDefaultAsync(s => s.Key == key);
+        var subject = await SubjectByKey(db, key);
         if (subject is null)
         {
             return null;
         }
 
         var today = Today;
-        var units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.Name);
         var categories = await PublicCategoriesAsync();
         var codes = categories.Select(c => c.Code).ToList();
-        var records = await Disclosed(today, codes).Where(r => r.SubjectId == subject.Id)
-            .OrderByDescending(r => r.DecisionDate).ThenByDescending(r => r.Id).ToListAsync();
+        var records = new List<(CreditRecord Record, string? Unit)>();
+        await foreach (var found in DisclosedAbout(db, subject.Id, codes, today))
+        {
+            records.Add((found.Record, found.Unit));
+        }
         var basic = new List<PublicField>();
         var sections = new List<PublicSection>();
         var versions = new Dictionary<(string, int), CategoryDefinition?>();
         foreach (var category in categories)
         {
             var list = new List<PublicRecord>();
-            foreach (var record in records.Where(r => r.CategoryCode == category.Code))
+            foreach (var (record, unit) in records.Where(r => r.Record.CategoryCode == category.Code))
             {
                 if (!versions.TryGetValue((record.CategoryCode, record.CatalogVersion), out var definition))
                 {
@@ -145,7 +176,7 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
                 }
 
                 definition ??= category;
-                list.Add(new PublicRecord(record.Id, units.GetValueOrDefault(record.SourceUnitId) ?? "", record.DecisionDate, record.DisclosureEnd,
+                list.Add(new PublicRecord(record.Id, unit ?? "", record.DecisionDate, record.DisclosureEnd,
                     PublicFields(definition, record.DataJson)));
             }
 
@@ -161,6 +192,19 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
 
         return new PublicSubject(subject.Key, subject.Name, SubjectTypes.Label(subject.Type), Regions.Of(subject.Uscc), today, basic, sections);
     }
+
+    // The two queries of every subject page, compiled once: a lookup is the public site's most frequent request.
+    private static readonly Func<AppDbContext, string, Task<Subject?>> SubjectByKey = EF.CompileAsyncQuery((AppDbContext db, string key) =>
+        db.Subjects.AsNoTracking().FirstOrDefault(s => s.Key == key && s.Type != SubjectType.NaturalPerson));
+
+    private static readonly Func<AppDbContext, long, List<string>, DateOnly, IAsyncEnumerable<RecordWithUnit>> DisclosedAbout =
+        EF.CompileAsyncQuery((AppDbContext db, long subjectId, List<string> publicCategories, DateOnly today) =>
+            db.CreditRecords.AsNoTracking().Where(r => r.SubjectId == subjectId && r.Status == RecordStatus.Active && publicCategories.Contains(r.CategoryCode)
+                    && (r.DecisionDate == null || r.DecisionDate <= today) && (r.DisclosureEnd == null || r.DisclosureEnd >= today))
+                .OrderByDescending(r => r.DecisionDate).ThenByDescending(r => r.Id)
+                .Select(r => new RecordWithUnit(r, db.Units.Where(u => u.Id == r.SourceUnitId).Select(u => u.Name).FirstOrDefault())));
+
+    private sealed record RecordWithUnit(CreditRecord Record, string? Unit);
 
     /// <summary>Subjects on the public register: everyone but natural persons.</summary>
     private IQueryable<Subject> Listed() => db.Subjects.AsNoTracking().Where(s => s.Type != SubjectType.NaturalPerson);
