@@ -57,9 +57,9 @@ public static class SearchCeiling
             {
                 var limit = wanted - rows.Count;
                 var early = await ReadAsync(db, """
-                    SELECT "Id", "Key", "Name", "Type" FROM (SELECT * FROM "Subjects" WHERE "Type" <> 1 ORDER BY "Id" LIMIT 5000) AS early
+                    SELECT "Id", "Key", "Name", "Type" FROM (SELECT * FROM "Subjects" WHERE "Type" <> 1 ORDER BY "Id" LIMIT @window) AS early
                     WHERE "Name" LIKE @contains AND "Name" NOT LIKE @starts ORDER BY "Id" LIMIT @limit
-                    """, ("contains", "%" + starts), ("starts", starts), ("limit", limit));
+                    """, ("contains", "%" + starts), ("starts", starts), ("limit", limit), ("window", limit * 50));
                 rows.AddRange(early.Count == limit ? early : await ReadAsync(db, postgres is null
                     ? """SELECT "Id", "Key", "Name", "Type" FROM "Subjects" WHERE "Type" <> 1 AND "Name" LIKE @contains AND "Name" NOT LIKE @starts ORDER BY "Id" LIMIT @limit"""
                     : """

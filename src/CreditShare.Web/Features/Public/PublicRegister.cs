@@ -84,8 +84,11 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
         return new PublicSearchResult(echoed, page, PageSize, await SummariesAsync(shown), hasMore && page < MaxPage, hint);
     }
 
-    /// <summary>How many subjects, in order of first report, a common word is looked for in before the index is asked.</summary>
-    private const int CommonWordWindow = 5000;
+    /// <summary>
+    /// A word is common when it is in at least one name in this many among the earliest subjects: the first matches
+    /// are then found by reading that many rows, and the word's index entry would have been long.
+    /// </summary>
+    private const int CommonWordRarity = 50;
 
     /// <summary>
     /// The first <paramref name="limit"/> listed subjects whose name starts with <paramref name="words"/>, in name
@@ -111,9 +114,9 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
     /// The first <paramref name="limit"/> listed subjects, in order of first report, whose name contains
     /// <paramref name="words"/> but does not start with it; and whether the words are common. Ordering by name here
     /// would make a common word cost a sort of every match, and walking the name index in order finds nothing quickly
-    /// when matches cluster (every 宁夏银川… sorts together). So (docs/design.md, "Public search"): look in the
-    /// earliest <see cref="CommonWordWindow"/> subjects first — a common word fills the page there; otherwise the
-    /// word is rare enough that all its matches are few, and PostgreSQL takes them from the name-bigram GIN index
+    /// when matches cluster (every 宁夏银川… sorts together). So (docs/design.md, "Public search"): look among the
+    /// earliest <see cref="CommonWordRarity"/> × limit subjects first — a common word fills the page there; otherwise
+    /// the word is rare enough that all its matches are few, and PostgreSQL takes them from the name-bigram GIN index
     /// (SQLite scans, in id order, stopping at the limit).
     /// </summary>
     private async Task<(List<Subject> Rows, bool Common)> NamesContainingAsync(string words, int limit)
@@ -121,7 +124,7 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
         var starts = EscapeLike(words) + "%";
         var contains = "%" + starts;
         var early = await db.Subjects.FromSql($"""
-            SELECT * FROM (SELECT * FROM "Subjects" WHERE "Type" <> 1 ORDER BY "Id" LIMIT {CommonWordWindow}) AS early
+            SELECT * FROM (SELECT * FROM "Subjects" WHERE "Type" <> 1 ORDER BY "Id" LIMIT {limit * CommonWordRarity}) AS early
             WHERE "Name" LIKE {contains} ESCAPE '\' AND "Name" NOT LIKE {starts} ESCAPE '\'
             ORDER BY "Id" LIMIT {limit}
             """).AsNoTracking().ToListAsync();
