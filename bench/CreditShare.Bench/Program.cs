@@ -14,5 +14,5 @@ if (args.Length > 0 && args[0] == "search")
     return await SearchBenchmark.RunAsync(args[1..]);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(IngestBenchmark).Assembly).Run(args);
 return 0;

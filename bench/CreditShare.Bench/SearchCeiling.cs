@@ -47,34 +47,10 @@ public static class SearchCeiling
         app.MapGet("/subjects", async (string q, int? page, HttpContext http) =>
         {
             await using var db = await OpenAsync(postgres, connection);
-            var wanted = ((page ?? 1) * 10) + 1;
-            var starts = q + "%";
-            var rows = await ReadAsync(db, postgres is null
-                ? """SELECT "Id", "Key", "Name", "Type" FROM "Subjects" WHERE "Type" <> 1 AND "Name" >= @q AND "Name" < @upper AND "Name" LIKE @starts ORDER BY "Name", "Id" LIMIT @limit"""
-                : """SELECT "Id", "Key", "Name", "Type" FROM "Subjects" WHERE "Type" <> 1 AND ("Name" COLLATE "C") >= @q AND ("Name" COLLATE "C") < @upper AND "Name" LIKE @starts ORDER BY "Name" COLLATE "C", "Id" LIMIT @limit""",
-                ("q", q), ("upper", q + "\U0010FFFF"), ("starts", starts), ("limit", wanted));
-            if (rows.Count < wanted)
-            {
-                var limit = wanted - rows.Count;
-                var early = await ReadAsync(db, """
-                    SELECT "Id", "Key", "Name", "Type" FROM (SELECT * FROM "Subjects" WHERE "Type" <> 1 ORDER BY "Id" LIMIT @window) AS early
-                    WHERE "Name" LIKE @contains AND "Name" NOT LIKE @starts ORDER BY "Id" LIMIT @limit
-                    """, ("contains", "%" + starts), ("starts", starts), ("limit", limit), ("window", limit * 50));
-                rows.AddRange(early.Count == limit ? early : await ReadAsync(db, postgres is null
-                    ? """SELECT "Id", "Key", "Name", "Type" FROM "Subjects" WHERE "Type" <> 1 AND "Name" LIKE @contains AND "Name" NOT LIKE @starts ORDER BY "Id" LIMIT @limit"""
-                    : """
-                        SELECT "Id", "Key", "Name", "Type" FROM (SELECT * FROM "Subjects" WHERE "Type" <> 1 AND cs_name_bigrams("Name") @> cs_name_bigrams(@q)
-                            AND "Name" LIKE @contains AND "Name" NOT LIKE @starts OFFSET 0) AS matching ORDER BY "Id" LIMIT @limit
-                        """,
-                    ("q", q), ("contains", "%" + starts), ("starts", starts), ("limit", limit)));
-            }
-
-            var shown = rows.Skip(wanted - 11).Take(10).ToList();
-            var ids = string.Join(", ", shown.Select(r => Convert.ToInt64(r[0], System.Globalization.CultureInfo.InvariantCulture)));
-            var counts = shown.Count == 0 ? [] : await ReadAsync(db, $"""
-                SELECT "SubjectId", count(*) FROM "CreditRecords" WHERE "SubjectId" IN ({ids}) AND {Disclosed} GROUP BY "SubjectId"
-                """, ("today", today));
-            await WriteAsync(http, new { subjects = shown, counts, hasMore = rows.Count == wanted });
+            var values = CreditShare.Web.Features.Public.PublicSearchSql.Parameters(q, page ?? 1, 10, (((page ?? 1) * 10) + 1) * 50, today, ["XZCF", "XZXK"], postgres is null);
+            var rows = await ReadAsync(db, postgres is null ? CreditShare.Web.Features.Public.PublicSearchSql.Sqlite : CreditShare.Web.Features.Public.PublicSearchSql.Postgres,
+                [.. values.Select(v => (v.Key, v.Value))]);
+            await WriteAsync(http, new { subjects = rows.Take(10), hasMore = rows.Count > 10 });
         });
         return app;
     }

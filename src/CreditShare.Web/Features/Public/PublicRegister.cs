@@ -61,110 +61,41 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
             return new PublicSearchResult(echoed, 1, PageSize, [], false, "检索词过长，请输入名称中的关键字（不超过50字）");
         }
 
-        // Names starting with the words first, in name order; then names containing them elsewhere, in the order the
-        // subjects were first reported. Only the rows up to the end of the page and one more are read (one more tells
-        // whether there is a next page), never a count of every match: a common word like 公司 matches most names.
-        var skip = (page - 1) * PageSize;
-        var wanted = skip + PageSize + 1;
-        var rows = await NamesStartingWithAsync(q, wanted);
-        var common = false;
-        if (rows.Count < wanted)
-        {
-            var (containing, isCommon) = await NamesContainingAsync(q, wanted - rows.Count);
-            rows.AddRange(containing);
-            common = isCommon;
-        }
-
-        var hasMore = rows.Count > skip + PageSize;
-        var shown = rows.Skip(skip).Take(PageSize).ToList();
-        var hint = rows.Count == 0 ? "没有找到名称含有该关键字的主体"
+        // One statement (PublicSearchSql): names starting with the words, then names containing them; only the rows up
+        // to the end of the page and one more are read (one more tells whether there is a next page), never a count of
+        // every match — a common word like 公司 matches most names.
+        var codes = (await PublicCategoriesAsync()).Where(c => c.Code != BasicInformationCategory).Select(c => c.Code).ToList();
+        var values = PublicSearchSql.Parameters(q, page, PageSize, (page * PageSize + 1) * CommonWordRarity, Today, codes, db.IsSqlite);
+        var rows = await db.Database.SqlQueryRaw<PublicSearchRow>(db.IsSqlite ? PublicSearchSql.Sqlite : PublicSearchSql.Postgres,
+            [.. values.Select(v => db.IsSqlite ? (object)new Microsoft.Data.Sqlite.SqliteParameter("@" + v.Key, v.Value) : new Npgsql.NpgsqlParameter(v.Key, v.Value))])
+            .ToListAsync();
+        var hasMore = rows.Count > PageSize;
+        var shown = rows.Take(PageSize).Select(r => new PublicSubjectSummary(r.Key, r.Name, SubjectTypes.Label(r.Type), Regions.Of(r.Uscc), r.PublicRecords)).ToList();
+        var hint = rows.Count == 0 ? (page == 1 ? "没有找到名称含有该关键字的主体" : "没有更多结果")
             : hasMore && page == MaxPage ? $"结果较多，仅显示前 {MaxPage * PageSize} 条，请输入更完整的名称缩小范围"
-            : common ? $"名称含“{echoed}”的主体很多，请输入更完整的名称缩小范围"
+            : rows.Any(r => r.Group == 1) ? $"名称含“{echoed}”的主体很多，请输入更完整的名称缩小范围"
             : null;
-        return new PublicSearchResult(echoed, page, PageSize, await SummariesAsync(shown), hasMore && page < MaxPage, hint);
+        return new PublicSearchResult(echoed, page, PageSize, shown, hasMore && page < MaxPage, hint);
     }
 
     /// <summary>
-    /// A word is common when it is in at least one name in this many among the earliest subjects: the first matches
-    /// are then found by reading that many rows, and the word's index entry would have been long.
+    /// A word is common when it is in at least one name in this many among the earliest subjects: its first matches
+    /// are then found by reading that many rows, where its index entry would be long.
     /// </summary>
     private const int CommonWordRarity = 50;
-
-    /// <summary>
-    /// The first <paramref name="limit"/> listed subjects whose name starts with <paramref name="words"/>, in name
-    /// order (code points, the same on both providers): a range on the name index, however many names match.
-    /// </summary>
-    private async Task<List<Subject>> NamesStartingWithAsync(string words, int limit)
-    {
-        var starts = EscapeLike(words) + "%";
-        var upper = words + "\U0010FFFF";
-        return await db.Subjects.FromSql(db.IsSqlite
-            ? (FormattableString)$"""
-                SELECT * FROM "Subjects" WHERE "Type" <> 1 AND "Name" >= {words} AND "Name" < {upper} AND "Name" LIKE {starts} ESCAPE '\'
-                ORDER BY "Name", "Id" LIMIT {limit}
-                """
-            : $"""
-                SELECT * FROM "Subjects" WHERE "Type" <> 1 AND ("Name" COLLATE "C") >= {words} AND ("Name" COLLATE "C") < {upper}
-                  AND "Name" LIKE {starts} ESCAPE '\'
-                ORDER BY "Name" COLLATE "C", "Id" LIMIT {limit}
-                """).AsNoTracking().ToListAsync();
-    }
-
-    /// <summary>
-    /// The first <paramref name="limit"/> listed subjects, in order of first report, whose name contains
-    /// <paramref name="words"/> but does not start with it; and whether the words are common. Ordering by name here
-    /// would make a common word cost a sort of every match, and walking the name index in order finds nothing quickly
-    /// when matches cluster (every 宁夏银川… sorts together). So (docs/design.md, "Public search"): look among the
-    /// earliest <see cref="CommonWordRarity"/> × limit subjects first — a common word fills the page there; otherwise
-    /// the word is rare enough that all its matches are few, and PostgreSQL takes them from the name-bigram GIN index
-    /// (SQLite scans, in id order, stopping at the limit).
-    /// </summary>
-    private async Task<(List<Subject> Rows, bool Common)> NamesContainingAsync(string words, int limit)
-    {
-        var starts = EscapeLike(words) + "%";
-        var contains = "%" + starts;
-        var early = await db.Subjects.FromSql($"""
-            SELECT * FROM (SELECT * FROM "Subjects" WHERE "Type" <> 1 ORDER BY "Id" LIMIT {limit * CommonWordRarity}) AS early
-            WHERE "Name" LIKE {contains} ESCAPE '\' AND "Name" NOT LIKE {starts} ESCAPE '\'
-            ORDER BY "Id" LIMIT {limit}
-            """).AsNoTracking().ToListAsync();
-        if (early.Count == limit)
-        {
-            return (early, true);
-        }
-
-        // OFFSET 0 keeps the planner from walking the primary key in order to avoid the sort: for a rare word that
-        // walk would read the whole table.
-        var rare = await db.Subjects.FromSql(db.IsSqlite
-            ? (FormattableString)$"""
-                SELECT * FROM "Subjects" WHERE "Type" <> 1 AND "Name" LIKE {contains} ESCAPE '\' AND "Name" NOT LIKE {starts} ESCAPE '\'
-                ORDER BY "Id" LIMIT {limit}
-                """
-            : $"""
-                SELECT * FROM (SELECT * FROM "Subjects" WHERE "Type" <> 1 AND cs_name_bigrams("Name") @> cs_name_bigrams({words})
-                    AND "Name" LIKE {contains} ESCAPE '\' AND "Name" NOT LIKE {starts} ESCAPE '\' OFFSET 0) AS matching
-                ORDER BY "Id" LIMIT {limit}
-                """).AsNoTracking().ToListAsync();
-        return (rare, false);
-    }
 
     public async Task<PublicSubject?> FindAsync(string code)
     {
         var key = CodeText.Normalize(code).ToUpperInvariant();
-        var subject = await SubjectByKey(db, key);
-        if (subject is null)
+        var today = Today;
+        var categories = await PublicCategoriesAsync();
+        var found = await SubjectWithDisclosedRecords(db, key, [.. categories.Select(c => c.Code)], today);
+        if (found is null)
         {
             return null;
         }
 
-        var today = Today;
-        var categories = await PublicCategoriesAsync();
-        var codes = categories.Select(c => c.Code).ToList();
-        var records = new List<(CreditRecord Record, string? Unit)>();
-        await foreach (var found in DisclosedAbout(db, subject.Id, codes, today))
-        {
-            records.Add((found.Record, found.Unit));
-        }
+        var (subject, records) = (found.Subject, found.Records);
         var basic = new List<PublicField>();
         var sections = new List<PublicSection>();
         var versions = new Dictionary<(string, int), CategoryDefinition?>();
@@ -196,16 +127,20 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
         return new PublicSubject(subject.Key, subject.Name, SubjectTypes.Label(subject.Type), Regions.Of(subject.Uscc), today, basic, sections);
     }
 
-    // The two queries of every subject page, compiled once: a lookup is the public site's most frequent request.
-    private static readonly Func<AppDbContext, string, Task<Subject?>> SubjectByKey = EF.CompileAsyncQuery((AppDbContext db, string key) =>
-        db.Subjects.AsNoTracking().FirstOrDefault(s => s.Key == key && s.Type != SubjectType.NaturalPerson));
+    // A subject page is one compiled statement (the subject and its disclosed records): a lookup is the public site's
+    // most frequent request.
+    private static readonly Func<AppDbContext, string, List<string>, DateOnly, Task<SubjectWithRecords?>> SubjectWithDisclosedRecords =
+        EF.CompileAsyncQuery((AppDbContext db, string key, List<string> publicCategories, DateOnly today) =>
+            db.Subjects.AsNoTracking().Where(s => s.Key == key && s.Type != SubjectType.NaturalPerson)
+                .Select(s => new SubjectWithRecords(s, db.CreditRecords
+                    .Where(r => r.SubjectId == s.Id && r.Status == RecordStatus.Active && publicCategories.Contains(r.CategoryCode)
+                        && (r.DecisionDate == null || r.DecisionDate <= today) && (r.DisclosureEnd == null || r.DisclosureEnd >= today))
+                    .OrderByDescending(r => r.DecisionDate).ThenByDescending(r => r.Id)
+                    .Select(r => new RecordWithUnit(r, db.Units.Where(u => u.Id == r.SourceUnitId).Select(u => u.Name).FirstOrDefault()))
+                    .ToList()))
+                .FirstOrDefault());
 
-    private static readonly Func<AppDbContext, long, List<string>, DateOnly, IAsyncEnumerable<RecordWithUnit>> DisclosedAbout =
-        EF.CompileAsyncQuery((AppDbContext db, long subjectId, List<string> publicCategories, DateOnly today) =>
-            db.CreditRecords.AsNoTracking().Where(r => r.SubjectId == subjectId && r.Status == RecordStatus.Active && publicCategories.Contains(r.CategoryCode)
-                    && (r.DecisionDate == null || r.DecisionDate <= today) && (r.DisclosureEnd == null || r.DisclosureEnd >= today))
-                .OrderByDescending(r => r.DecisionDate).ThenByDescending(r => r.Id)
-                .Select(r => new RecordWithUnit(r, db.Units.Where(u => u.Id == r.SourceUnitId).Select(u => u.Name).FirstOrDefault())));
+    private sealed record SubjectWithRecords(Subject Subject, List<RecordWithUnit> Records);
 
     private sealed record RecordWithUnit(CreditRecord Record, string? Unit);
 
@@ -244,6 +179,4 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
 
         return fields;
     }
-
-    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }
