@@ -140,6 +140,8 @@ internal sealed class SubjectConfiguration : IEntityTypeConfiguration<Subject>
         builder.Property(s => s.Name).HasMaxLength(200);
         builder.Property(s => s.Key).HasMaxLength(64);
         builder.HasIndex(s => s.Key).IsUnique();
+        builder.Property(s => s.RegistrationNumber).HasMaxLength(50);
+        builder.HasIndex(s => s.RegistrationNumber).HasFilter("\"RegistrationNumber\" IS NOT NULL");
     }
 }
 

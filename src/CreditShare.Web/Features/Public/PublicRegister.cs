@@ -51,9 +51,16 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
             return new PublicSearchResult(echoed, 1, PageSize, await SummariesAsync(found), false, found.Count == 0 ? "没有找到该统一社会信用代码对应的主体" : null);
         }
 
+        // An old 工商注册号: 15 digits (13 before 2007).
+        if (code.Length is 13 or 15 && code.All(char.IsAsciiDigit))
+        {
+            var found = await Listed().Where(s => s.RegistrationNumber == code).OrderBy(s => s.Id).Take(PageSize).ToListAsync();
+            return new PublicSearchResult(echoed, 1, PageSize, await SummariesAsync(found), false, found.Count == 0 ? "没有找到该注册号对应的主体" : null);
+        }
+
         if (q.Length < 2)
         {
-            return new PublicSearchResult(echoed, 1, PageSize, [], false, q.Length == 0 ? null : "请至少输入两个字，或完整的18位统一社会信用代码");
+            return new PublicSearchResult(echoed, 1, PageSize, [], false, q.Length == 0 ? null : "请至少输入两个字，或完整的18位统一社会信用代码、15位注册号");
         }
 
         if (q.Length > 50)

@@ -10,8 +10,8 @@ namespace CreditShare.Web.Features.Reporting;
 internal static class BulkTables
 {
     public static BulkTable<Subject> Subjects { get; } = new("Subjects",
-        ["Id", "Key", "Type", "Uscc", "IdentityHash", "IdentityCipher", "Name", "FirstSourceUnitId", "CreatedAt", "UpdatedAt"],
-        s => [s.Id, s.Key, s.Type, s.Uscc, s.IdentityHash, s.IdentityCipher, s.Name, s.FirstSourceUnitId, s.CreatedAt, s.UpdatedAt]);
+        ["Id", "Key", "Type", "Uscc", "IdentityHash", "IdentityCipher", "RegistrationNumber", "Name", "FirstSourceUnitId", "CreatedAt", "UpdatedAt"],
+        s => [s.Id, s.Key, s.Type, s.Uscc, s.IdentityHash, s.IdentityCipher, s.RegistrationNumber, s.Name, s.FirstSourceUnitId, s.CreatedAt, s.UpdatedAt]);
 
     public static BulkTable<SubjectName> SubjectNames { get; } = new("SubjectNames",
         ["SubjectId", "Name", "SourceUnitId", "FirstSeenAt", "NeedsReview", "ReviewedAt"],

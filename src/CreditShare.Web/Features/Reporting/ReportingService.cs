@@ -329,6 +329,11 @@ public sealed class ReportingService(
         await BulkWriter.InsertAsync(db, BulkTables.Records, newRecords, cancellationToken);
         await BulkWriter.InsertAsync(db, BulkTables.Versions, superseded, cancellationToken);
         await BulkWriter.InsertAsync(db, BulkTables.Abnormal, abnormal, cancellationToken);
+        foreach (var (id, registration) in subjects.LearntRegistrationNumbers)
+        {
+            await db.Subjects.Where(s => s.Id == id && s.RegistrationNumber == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.RegistrationNumber, registration), cancellationToken);
+        }
     }
 
     private static void Assign<T>(List<T> items, List<long> ids, Action<T, long> set)

@@ -26,6 +26,12 @@ public sealed class Subject
     /// <summary>The ID number, AES-GCM encrypted.</summary>
     public string? IdentityCipher { get; set; }
 
+    /// <summary>
+    /// The old 工商注册号 (the code before USCCs), when a record about the subject carried one: the public search takes
+    /// it. The first reported is kept.
+    /// </summary>
+    public string? RegistrationNumber { get; set; }
+
     /// <summary>The name first reported; later differing names are <see cref="SubjectName"/> rows.</summary>
     public string Name { get; set; } = "";
 

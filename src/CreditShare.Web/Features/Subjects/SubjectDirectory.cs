@@ -9,7 +9,7 @@ namespace CreditShare.Web.Features.Subjects;
 /// Who a row is about: a USCC, or the keyed hash of an ID number with the number already encrypted. Worked out from the
 /// row alone, so it is done before a batch waits for the database.
 /// </summary>
-public sealed record SubjectKey(SubjectType Type, string Name, string? Uscc, string? IdentityHash, string? IdentityCipher)
+public sealed record SubjectKey(SubjectType Type, string Name, string? Uscc, string? IdentityHash, string? IdentityCipher, string? RegistrationNumber = null)
 {
     /// <summary>See <see cref="Subject.Key"/>.</summary>
     public string Key => Uscc ?? IdentityHash!;
@@ -29,6 +29,9 @@ public sealed class SubjectDirectory(AppDbContext db, DateTimeOffset now, int un
 
     /// <summary>Names differing from the one already known, for the center to review.</summary>
     public List<SubjectName> NewNames { get; } = [];
+
+    /// <summary>Old registration numbers learnt for known subjects that had none; the caller stores them.</summary>
+    public Dictionary<long, string> LearntRegistrationNumbers { get; } = [];
 
     public static (SubjectKey? Key, FieldError? Error) Identify(CategoryDefinition category, RecordValidation validation, PersonalDataProtector protector)
     {
@@ -54,7 +57,10 @@ public sealed class SubjectDirectory(AppDbContext db, DateTimeOffset now, int un
 
         if (code is not null && type != SubjectType.NaturalPerson)
         {
-            return (new SubjectKey(type, name, code, null, null), null);
+            // The old 工商注册号 (XK_XDR_GSZC, CF_XDR_GSZC in the national standard), an optional field.
+            var registration = category.Fields.FirstOrDefault(f => f.Code.EndsWith("_XDR_GSZC", StringComparison.Ordinal)) is { } field
+                && values.TryGetValue(field.Code, out var r) && r.Trim().Length > 0 ? r.Trim() : null;
+            return (new SubjectKey(type, name, code, null, null, registration), null);
         }
 
         var kind = category.SubjectIdTypeField is { } typeField && values.TryGetValue(typeField, out var t) ? t : "身份证";
@@ -88,6 +94,7 @@ public sealed class SubjectDirectory(AppDbContext db, DateTimeOffset now, int un
                 Uscc = key.Uscc,
                 IdentityHash = key.IdentityHash,
                 IdentityCipher = key.IdentityCipher,
+                RegistrationNumber = key.RegistrationNumber,
                 Name = key.Name,
                 FirstSourceUnitId = unitId,
                 CreatedAt = now,
@@ -96,6 +103,12 @@ public sealed class SubjectDirectory(AppDbContext db, DateTimeOffset now, int un
             NewSubjects.Add(subject);
             byKey[key.Key] = subject;
             return (subject, null);
+        }
+
+        if (subject.RegistrationNumber is null && key.RegistrationNumber is { } registration)
+        {
+            subject.RegistrationNumber = registration;
+            LearntRegistrationNumbers[subject.Id] = registration;
         }
 
         if (subject.Name == key.Name)

@@ -109,6 +109,27 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
     }
 
     [Fact]
+    public async Task An_old_registration_number_finds_its_subject_also_when_a_later_record_brings_it()
+    {
+        var number = $"640100{ReportingApp.Next() % 1_000_000_000:D9}";
+        var withNumber = ReportingApp.Penalty(ReportingApp.Next());
+        withNumber["CF_XDR_GSZC"] = number;
+        var first = ReportingApp.Penalty(ReportingApp.Next());
+        var later = ReportingApp.Penalty(ReportingApp.Next(), uscc: first["CF_XDR_SHXYM"], name: first["CF_XDR_MC"]);
+        var laterNumber = $"640200{ReportingApp.Next() % 1_000_000_000:D9}";
+        later["CF_XDR_GSZC"] = laterNumber;
+        await ReportAsync(withNumber, first);
+        await ReportAsync(later);
+
+        static string? OnlyName(JsonElement found) => Assert.Single(found.GetProperty("subjects").EnumerateArray()).GetProperty("name").GetString();
+        Assert.Equal(withNumber["CF_XDR_MC"], OnlyName(await GetJsonAsync($"/api/public/v1/subjects?q={number}")));
+        Assert.Equal(first["CF_XDR_MC"], OnlyName(await GetJsonAsync($"/api/public/v1/subjects?q={laterNumber}")));
+        var unknown = await GetJsonAsync("/api/public/v1/subjects?q=640300999999999");
+        Assert.Empty(unknown.GetProperty("subjects").EnumerateArray());
+        Assert.Contains("注册号", unknown.GetProperty("hint").GetString());
+    }
+
+    [Fact]
     public async Task A_record_is_public_until_its_disclosure_end_and_gone_the_day_after_or_when_withdrawn()
     {
         var record = ReportingApp.Penalty(ReportingApp.Next());

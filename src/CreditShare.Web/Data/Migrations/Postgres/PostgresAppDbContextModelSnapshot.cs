@@ -750,6 +750,10 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("RegistrationNumber")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
                     b.Property<int>("Type")
                         .HasColumnType("integer");
 
@@ -764,6 +768,9 @@ namespace CreditShare.Web.Data.Migrations.Postgres
 
                     b.HasIndex("Key")
                         .IsUnique();
+
+                    b.HasIndex("RegistrationNumber")
+                        .HasFilter("\"RegistrationNumber\" IS NOT NULL");
 
                     b.ToTable("Subjects");
                 });

@@ -727,6 +727,10 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RegistrationNumber")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Type")
                         .HasColumnType("INTEGER");
 
@@ -741,6 +745,9 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("Key")
                         .IsUnique();
+
+                    b.HasIndex("RegistrationNumber")
+                        .HasFilter("\"RegistrationNumber\" IS NOT NULL");
 
                     b.ToTable("Subjects");
                 });
