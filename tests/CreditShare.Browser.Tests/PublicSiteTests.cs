@@ -102,10 +102,22 @@ public class PublicSiteTests(BrowserFixture fixture) : IClassFixture<BrowserFixt
 
         await page.GetByRole(AriaRole.Link, new() { Name = "宁夏一体机商贸有限公司" }).ClickAsync();
         await Assertions.Expect(page.Locator("#section-XZCF")).ToContainTextAsync("销售不合格产品");
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "打印信用报告" })).ToBeVisibleAsync();
         var links = await page.Locator("a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
         Assert.All(links, href => Assert.StartsWith("/kiosk", href));
         Assert.Contains(code, page.Url);
+
+        // Printing issues a real, numbered report into the kiosk's frame and prints it from there.
+        var issued = page.WaitForResponseAsync(r => r.Url.Contains("handler=Print", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "打印信用报告" }).ClickAsync();
+        var response = await issued;
+        Assert.Equal("application/pdf", response.Headers["content-type"]);
+        Assert.False(response.Headers.ContainsKey("content-disposition"), "the kiosk's report is shown inline, to print, not downloaded");
+        var number = response.Headers["x-report-number"];
+        await Assertions.Expect(page.Locator("#print-status")).ToContainTextAsync("信用报告已出具");
+        Assert.Contains(code, page.Url);
+        var check = await fixture.NewPageAsync();
+        await check.GotoAsync($"/public/reports/verify?number={number}&code={response.Headers["x-verification-code"]}");
+        await Assertions.Expect(check.Locator("#verdict")).ToContainTextAsync("报告真实有效");
 
         await page.Clock.RunForAsync("00:30");
         Assert.Contains("/kiosk/subjects/", page.Url);

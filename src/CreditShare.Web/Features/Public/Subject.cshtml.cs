@@ -18,9 +18,22 @@ public sealed class SubjectModel(PublicRegister register, CreditReports reports)
     }
 
     /// <summary>One click: the subject's public information as of now, as a PDF with its number and verification code.</summary>
-    public async Task<IActionResult> OnPostReportAsync()
+    public async Task<IActionResult> OnPostReportAsync() => await IssueAsync(download: true);
+
+    /// <summary>The kiosk's print button: the same report, shown inline so that the kiosk's frame can print it.</summary>
+    public async Task<IActionResult> OnPostPrintAsync() => await IssueAsync(download: false);
+
+    private async Task<IActionResult> IssueAsync(bool download)
     {
         var issued = await reports.IssueAsync(Code, PublicRateLimits.BaseUrl(HttpContext));
-        return issued is null ? NotFound() : File(issued.Pdf, "application/pdf", issued.FileName);
+        if (issued is null)
+        {
+            return NotFound();
+        }
+
+        Response.Headers["X-Report-Number"] = issued.Number;
+        Response.Headers["X-Verification-Code"] = issued.VerificationCode;
+        Response.Headers.CacheControl = "no-store";
+        return download ? File(issued.Pdf, "application/pdf", issued.FileName) : File(issued.Pdf, "application/pdf");
     }
 }
