@@ -4,6 +4,7 @@ using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
 using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Features.Schedules;
+using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -46,6 +47,22 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
     public DbSet<AbnormalEntry> AbnormalEntries => Set<AbnormalEntry>();
 
     public DbSet<ReportingSchedule> ReportingSchedules => Set<ReportingSchedule>();
+
+    public DbSet<SharingGrant> SharingGrants => Set<SharingGrant>();
+
+    public DbSet<SharingRestriction> SharingRestrictions => Set<SharingRestriction>();
+
+    public DbSet<SharedRecordAccess> SharedRecordAccesses => Set<SharedRecordAccess>();
+
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<ShareExport> ShareExports => Set<ShareExport>();
+
+    public DbSet<QueryRequest> QueryRequests => Set<QueryRequest>();
+
+    public DbSet<RequestAttachment> RequestAttachments => Set<RequestAttachment>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 

@@ -175,6 +175,8 @@ internal sealed class CreditRecordConfiguration : IEntityTypeConfiguration<Credi
         // planner's statistics say (with unit first, PostgreSQL may scan the unit's every record and filter).
         builder.HasIndex(r => new { r.SourceKey, r.SourceUnitId, r.CategoryCode }).IsUnique();
         builder.HasIndex(r => new { r.SubjectId, r.CategoryCode });
+        // The change feed's order.
+        builder.HasIndex(r => new { r.ChangeTx, r.Id });
     }
 }
 

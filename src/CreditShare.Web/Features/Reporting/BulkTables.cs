@@ -19,9 +19,9 @@ internal static class BulkTables
 
     public static BulkTable<CreditRecord> Records { get; } = new("CreditRecords",
         ["Id", "CategoryCode", "CatalogVersion", "SubjectId", "SourceUnitId", "SourceKey", "Status", "CurrentVersion", "ContentHash", "DataJson",
-         "DecisionDate", "DisclosureEnd", "SharingEnd", "FirstReceivedAt", "UpdatedAt", "LastAction", "BatchId", "Channel", "SubmittedBy", "Reason"],
+         "DecisionDate", "DisclosureEnd", "SharingEnd", "FirstReceivedAt", "UpdatedAt", "LastAction", "BatchId", "Channel", "SubmittedBy", "Reason", "ChangeTx", "ExpiryAnnounced"],
         r => [r.Id, r.CategoryCode, r.CatalogVersion, r.SubjectId, r.SourceUnitId, r.SourceKey, r.Status, r.CurrentVersion, r.ContentHash, r.DataJson,
-              r.DecisionDate, r.DisclosureEnd, r.SharingEnd, r.FirstReceivedAt, r.UpdatedAt, r.LastAction, r.BatchId, r.Channel, r.SubmittedBy, r.Reason]);
+              r.DecisionDate, r.DisclosureEnd, r.SharingEnd, r.FirstReceivedAt, r.UpdatedAt, r.LastAction, r.BatchId, r.Channel, r.SubmittedBy, r.Reason, r.ChangeTx, r.ExpiryAnnounced]);
 
     public static BulkTable<RecordVersion> Versions { get; } = new("RecordVersions",
         ["RecordId", "Version", "Action", "CatalogVersion", "DataJson", "ContentHash", "BatchId", "Channel", "SubmittedBy", "ReceivedAt", "Reason"],

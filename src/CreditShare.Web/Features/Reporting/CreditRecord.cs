@@ -59,6 +59,15 @@ public sealed class CreditRecord
 
     /// <summary>The reason given for a withdrawal.</summary>
     public string? Reason { get; set; }
+
+    /// <summary>
+    /// The change feed's position of the record's latest change (creation, correction, withdrawal, expiry): the writing
+    /// transaction's id on PostgreSQL, a counter of write transactions on SQLite. With <see cref="Id"/> it orders the feed.
+    /// </summary>
+    public long ChangeTx { get; set; }
+
+    /// <summary>Set once the end of the sharing period has been put on the change feed.</summary>
+    public bool ExpiryAnnounced { get; set; }
 }
 
 public enum RecordAction

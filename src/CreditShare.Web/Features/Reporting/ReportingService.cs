@@ -5,6 +5,7 @@ using CreditShare.Core.Catalog;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
+using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -214,6 +215,7 @@ public sealed class ReportingService(
             await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_seqscan = off", cancellationToken);
         }
 
+        var changeTx = await ChangeFeed.StampAsync(db, cancellationToken);
         var rows = prepared.Rows;
         var subjects = new SubjectDirectory(db, now, who.UnitId);
         await subjects.PreloadAsync(rows.Where(r => r.Subject is not null).Select(r => r.Subject!), cancellationToken);
@@ -268,6 +270,8 @@ public sealed class ReportingService(
             record.Channel = who.Channel;
             record.SubmittedBy = who.SubmittedBy;
             record.UpdatedAt = now;
+            record.ChangeTx = changeTx;
+            record.ExpiryAnnounced = false;
             outcomes[i] = (RecordStatusNames.Accepted, record, [], warnings);
         }
 
@@ -434,7 +438,9 @@ public sealed class ReportingService(
             return Outcome<RecordSummary>.Conflict("record.already_withdrawn", "该记录已撤销");
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync();
         db.RecordVersions.Add(RecordVersion.Supersede(record));
+        record.ChangeTx = await ChangeFeed.StampAsync(db);
         record.Status = RecordStatus.Withdrawn;
         record.LastAction = RecordAction.Withdrawn;
         record.CurrentVersion++;
@@ -444,6 +450,7 @@ public sealed class ReportingService(
         record.UpdatedAt = time.GetUtcNow();
         record.Reason = reason.Trim();
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         await audit.WriteAsync(new AuditRecord(AuditEvent.Report_RecordWithdrawn, AuditOutcome.Success)
         { Account = who.SubmittedBy, UnitCode = who.UnitCode, Target = $"record:{record.Id}", Detail = reason.Trim() });
         return Outcome<RecordSummary>.Ok(RecordSummary.From(record));
