@@ -6,6 +6,7 @@ using CreditShare.Web.Features.Certificates;
 using CreditShare.Web.Features.Public;
 using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Features.Schedules;
+using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
 using Microsoft.AspNetCore.DataProtection;
@@ -63,6 +64,11 @@ public static class ApplicationSetup
         services.AddScoped<PublicRegister>();
         services.AddScoped<CreditReports>();
         services.AddPublicRateLimits(configuration);
+        services.AddScoped<SharedData>();
+        services.AddScoped<Grants>();
+        services.Configure<WebhookOptions>(configuration.GetSection("Sharing:Webhooks"));
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(s => s.GetRequiredService<WebhookDispatcher>());
 
         services.AddRazorPages(o =>
         {
@@ -134,6 +140,7 @@ public static class ApplicationSetup
         app.MapAudit();
         app.MapReporting();
         app.MapPublicApi();
+        app.MapSharing();
         app.MapRazorPages();
         return app;
     }

@@ -26,7 +26,13 @@ public sealed record AuditRecord(AuditEvent Event, string Outcome)
     public string? Account { get; init; }
 
     public string? UnitCode { get; init; }
+
+    /// <summary>Credit records handed to a unit by this event: each gets a <c>SharedRecordAccess</c> row in the same transaction.</summary>
+    public SharedRecords? Shared { get; init; }
 }
+
+/// <summary>Which records went to which unit, by which channel (art. 23).</summary>
+public sealed record SharedRecords(int UnitId, string Channel, IReadOnlyCollection<long> RecordIds);
 
 /// <summary>
 /// Appends to the hash-chained audit trail. Each append reads the last entry and inserts the next one inside a
@@ -38,7 +44,8 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
     private const long ChainLockKey = 0x43726564_41756474; // "CredAudt"
     private static readonly SemaphoreSlim SqliteGate = new(1, 1);
 
-    public async Task WriteAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    /// <summary>Appends the entry and returns its sequence number.</summary>
+    public async Task<long> WriteAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
         var context = http.HttpContext;
         var user = context?.User;
@@ -76,13 +83,22 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
                 Purpose = Clip(record.Purpose, 500),
                 Outcome = record.Outcome,
                 ResultCount = record.ResultCount,
-                Detail = Clip(record.Detail, 2000),
+                Detail = Clip(record.Shared is { } shared ? SharedDetail(record.Detail, shared) : record.Detail, 2000),
                 PreviousHash = last?.Hash ?? AuditChain.GenesisHash,
             };
             entry.Hash = AuditChain.Hash(entry.Facts, entry.PreviousHash);
             db.AuditEntries.Add(entry);
             await db.SaveChangesAsync(cancellationToken);
+            if (record.Shared is { RecordIds.Count: > 0 } handed)
+            {
+                await BulkWriter.InsertAsync(db, AccessRows, [.. handed.RecordIds.Distinct().Select(id => new Features.Sharing.SharedRecordAccess
+                {
+                    AuditSequence = entry.Sequence, UnitId = handed.UnitId, RecordId = id, At = entry.OccurredAt, Channel = handed.Channel, Account = entry.Account ?? "",
+                })], cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
+            return entry.Sequence;
         }
         finally
         {
@@ -91,6 +107,18 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
                 SqliteGate.Release();
             }
         }
+    }
+
+    private static readonly BulkTable<Features.Sharing.SharedRecordAccess> AccessRows = new("SharedRecordAccesses",
+        ["AuditSequence", "UnitId", "RecordId", "At", "Channel", "Account"], a => [a.AuditSequence, a.UnitId, a.RecordId, a.At, a.Channel, a.Account]);
+
+    /// <summary>The chained detail names how many records went out and a hash of their ids, so the access rows cannot be edited unnoticed.</summary>
+    public static string SharedDetail(string? detail, SharedRecords shared)
+    {
+        var ids = string.Join(',', shared.RecordIds.Distinct().Order());
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ids)));
+        var facts = $"unit={shared.UnitId};channel={shared.Channel};records={shared.RecordIds.Distinct().Count()};ids_sha256={hash}";
+        return string.IsNullOrEmpty(detail) ? facts : $"{detail};{facts}";
     }
 
     public Task WriteAsync(AuditEvent auditEvent, string outcome, string? target = null, string? detail = null, CancellationToken cancellationToken = default) =>

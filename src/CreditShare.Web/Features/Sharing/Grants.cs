@@ -1,0 +1,224 @@
+using System.Security.Claims;
+using CreditShare.Core;
+using CreditShare.Core.Accounts;
+using CreditShare.Core.Catalog;
+using CreditShare.Web.Data;
+using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Catalog;
+using CreditShare.Web.Features.Units;
+using CreditShare.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CreditShare.Web.Features.Sharing;
+
+public sealed record GrantInput(int UnitId, string? Category, IReadOnlyList<string>? Fields, string? Purpose, DateOnly? ValidFrom, DateOnly? ValidTo);
+
+/// <summary>
+/// Grants (art. 9, 11): asked for by center staff or by the data-user unit's own querier, decided by a 业务审核员 who
+/// did not ask. The catalog's sharing scope is the ceiling, checked when asked and again when approved.
+/// </summary>
+public sealed class Grants(AppDbContext db, CatalogService catalog, AuditWriter audit, TimeProvider time)
+{
+    /// <summary>Government units' grants run at most three years, market institutions' one (narrower by default, art. 11).</summary>
+    public static int MaxMonths(UnitRoles roles) => (roles & UnitRoles.User) != 0 ? 36 : 12;
+
+    public static string StatusName(GrantStatus status) => status switch
+    {
+        GrantStatus.Pending => "pending",
+        GrantStatus.Approved => "approved",
+        GrantStatus.Rejected => "rejected",
+        _ => "revoked",
+    };
+
+    public static string StatusLabel(GrantStatus status) => status switch
+    {
+        GrantStatus.Pending => "待审核",
+        GrantStatus.Approved => "已批准",
+        GrantStatus.Rejected => "已驳回",
+        _ => "已撤销",
+    };
+
+    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+
+    public async Task<Outcome<SharingGrant>> RequestAsync(ClaimsPrincipal who, GrantInput input)
+    {
+        // A data-user unit's querier asks only for the own unit; center staff for any.
+        if (who.IsInRole(StaffRoles.UserUnitQuerier) && !who.IsInRole(StaffRoles.Reviewer) && !who.IsInRole(StaffRoles.Querier) && input.UnitId != who.UnitId())
+        {
+            return await RefusedAsync<SharingGrant>("grant.other_unit", "只能为本单位申请共享授权", $"unit:{input.UnitId}");
+        }
+
+        var (unit, definition, errors) = await CheckAsync(input);
+        if (errors.Count > 0)
+        {
+            await audit.WriteAsync(new AuditRecord(AuditEvent.Grant_Refused, AuditOutcome.Refused)
+            { Target = $"unit:{input.UnitId}", Detail = string.Join(",", errors.Select(e => e.Code).Distinct()) });
+            return Outcome<SharingGrant>.Invalid(errors);
+        }
+
+        var grant = new SharingGrant
+        {
+            UnitId = unit!.Id,
+            CategoryCode = definition!.Code,
+            Fields = [.. input.Fields!.Distinct()],
+            Purpose = input.Purpose!.Trim(),
+            ValidFrom = input.ValidFrom!.Value,
+            ValidTo = input.ValidTo!.Value,
+            Status = GrantStatus.Pending,
+            RequestedBy = who.Actor(),
+            RequestedAt = time.GetUtcNow(),
+        };
+        db.SharingGrants.Add(grant);
+        await db.SaveChangesAsync();
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Grant_Requested, AuditOutcome.Success)
+        { Target = $"grant:{grant.Id}", Detail = $"unit={unit.Uscc};category={grant.CategoryCode};fields={string.Join(',', grant.Fields)};{grant.ValidFrom}..{grant.ValidTo}", Purpose = grant.Purpose });
+        return Outcome<SharingGrant>.Ok(grant);
+    }
+
+    public async Task<Outcome<SharingGrant>> ReviewAsync(ClaimsPrincipal who, long id, bool approve, string? note)
+    {
+        var grant = await db.SharingGrants.FirstOrDefaultAsync(g => g.Id == id);
+        if (grant is null)
+        {
+            return Outcome<SharingGrant>.NotFound("grant.not_found", "没有该授权申请");
+        }
+
+        if (!who.IsInRole(StaffRoles.Reviewer))
+        {
+            return await RefusedAsync<SharingGrant>("grant.reviewer_required", "只有业务审核员可以审核共享授权", $"grant:{id}");
+        }
+
+        if (grant.RequestedBy == who.Actor())
+        {
+            return await RefusedAsync<SharingGrant>("grant.self_review", "不能审核本人提出的授权申请（申请与审核须由不同人员办理）", $"grant:{id}");
+        }
+
+        if (grant.Status != GrantStatus.Pending)
+        {
+            return Outcome<SharingGrant>.Conflict("grant.not_pending", $"该申请已是“{StatusLabel(grant.Status)}”状态");
+        }
+
+        if (!approve && string.IsNullOrWhiteSpace(note))
+        {
+            return Outcome<SharingGrant>.Invalid(new FieldError("note", "grant.reason_required", "驳回须说明理由"));
+        }
+
+        if (approve)
+        {
+            // The catalog may have narrowed since the request.
+            var (_, _, errors) = await CheckAsync(new GrantInput(grant.UnitId, grant.CategoryCode, grant.Fields, grant.Purpose, grant.ValidFrom, grant.ValidTo), forApproval: true);
+            if (errors.Count > 0)
+            {
+                return Outcome<SharingGrant>.Invalid(errors);
+            }
+        }
+
+        grant.Status = approve ? GrantStatus.Approved : GrantStatus.Rejected;
+        grant.ReviewedBy = who.Actor();
+        grant.ReviewedAt = time.GetUtcNow();
+        grant.ReviewNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim()[..Math.Min(note.Trim().Length, 500)];
+        await db.SaveChangesAsync();
+        await audit.WriteAsync(new AuditRecord(approve ? AuditEvent.Grant_Approved : AuditEvent.Grant_Rejected, AuditOutcome.Success)
+        { Target = $"grant:{grant.Id}", Detail = grant.ReviewNote });
+        return Outcome<SharingGrant>.Ok(grant);
+    }
+
+    public async Task<Outcome<SharingGrant>> RevokeAsync(ClaimsPrincipal who, long id, string? reason)
+    {
+        var grant = await db.SharingGrants.FirstOrDefaultAsync(g => g.Id == id);
+        if (grant is null || grant.Status != GrantStatus.Approved)
+        {
+            return Outcome<SharingGrant>.NotFound("grant.not_found", "没有该有效授权");
+        }
+
+        if (!who.IsInRole(StaffRoles.Reviewer))
+        {
+            return await RefusedAsync<SharingGrant>("grant.reviewer_required", "只有业务审核员可以撤销共享授权", $"grant:{id}");
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return Outcome<SharingGrant>.Invalid(new FieldError("note", "grant.reason_required", "撤销须说明理由"));
+        }
+
+        grant.Status = GrantStatus.Revoked;
+        grant.ReviewNote = reason.Trim()[..Math.Min(reason.Trim().Length, 500)];
+        grant.ReviewedBy = who.Actor();
+        grant.ReviewedAt = time.GetUtcNow();
+        await db.SaveChangesAsync();
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Grant_Revoked, AuditOutcome.Success) { Target = $"grant:{grant.Id}", Detail = grant.ReviewNote });
+        return Outcome<SharingGrant>.Ok(grant);
+    }
+
+    private async Task<(Unit? Unit, CategoryDefinition? Definition, List<FieldError> Errors)> CheckAsync(GrantInput input, bool forApproval = false)
+    {
+        var errors = new List<FieldError>();
+        var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == input.UnitId);
+        if (unit is null || !UnitShare.IsDataUser(unit.Roles))
+        {
+            errors.Add(new FieldError("unitId", "grant.not_data_user", "只能向数据使用单位、信用服务机构或金融机构授权"));
+        }
+
+        var definition = string.IsNullOrWhiteSpace(input.Category) ? null : await catalog.GetAsync(input.Category.Trim());
+        if (definition is null)
+        {
+            errors.Add(new FieldError("category", "grant.category", "请选择目录中的信息类别"));
+        }
+
+        if (input.Fields is not { Count: > 0 })
+        {
+            errors.Add(new FieldError("fields", "grant.fields_required", "请选择授权的字段"));
+        }
+        else if (definition is not null && unit is not null)
+        {
+            var ceiling = UnitShare.Ceiling(unit.Roles);
+            foreach (var code in input.Fields.Distinct())
+            {
+                var field = definition.Field(code);
+                var scope = field is null ? (SharingScope?)null : definition.ScopeOf(field);
+                var problem = scope switch
+                {
+                    null => new FieldError("fields", "grant.field_unknown", $"字段“{code}”不在“{definition.Name}”中"),
+                    SharingScope.NotShared => new FieldError("fields", "grant.field_not_shared", $"“{field!.Label}”在目录中为不予共享，不能授权"),
+                    SharingScope.OnRequest => new FieldError("fields", "grant.field_on_request", $"“{field!.Label}”在目录中为依申请共享，只能通过书面查询申请获取"),
+                    _ when scope > ceiling => new FieldError("fields", "grant.field_beyond_unit_type", $"“{field!.Label}”仅向政务部门共享，信用服务机构、金融机构只能获授权公开字段"),
+                    _ => null,
+                };
+                if (problem is not null)
+                {
+                    errors.Add(problem);
+                }
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Purpose) || input.Purpose.Trim().Length > 500)
+        {
+            errors.Add(new FieldError("purpose", "grant.purpose_required", "请写明使用目的（不超过500字）"));
+        }
+
+        if (input.ValidFrom is not { } from || input.ValidTo is not { } to)
+        {
+            errors.Add(new FieldError("validTo", "grant.period_required", "请填写授权起止日期"));
+        }
+        else if (to < from)
+        {
+            errors.Add(new FieldError("validTo", "grant.period_order", "截止日期不能早于起始日期"));
+        }
+        else if (!forApproval && to < Today)
+        {
+            errors.Add(new FieldError("validTo", "grant.period_past", "截止日期已过"));
+        }
+        else if (unit is not null && to > from.AddMonths(MaxMonths(unit.Roles)))
+        {
+            errors.Add(new FieldError("validTo", "grant.period_too_long", $"该类单位的授权期限最长 {MaxMonths(unit.Roles)} 个月"));
+        }
+
+        return (unit, definition, errors);
+    }
+
+    private async Task<Outcome<T>> RefusedAsync<T>(string code, string message, string target)
+    {
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Grant_Refused, AuditOutcome.Refused) { Target = target, Detail = code });
+        return Outcome<T>.Forbidden(code, message);
+    }
+}

@@ -1,0 +1,262 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CreditShare.Core.Accounts;
+using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Sharing;
+using CreditShare.Web.Tests.Features.Reporting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CreditShare.Web.Tests.Features.Sharing;
+
+/// <summary>The sharing API over real mutual TLS: grants decide categories and fields, the sharing period decides records.</summary>
+public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsyncLifetime
+{
+    private static readonly string[] GrantedFields = ["CF_XDR_MC", "CF_XDR_SHXYM", "CF_WSH", "CF_CFLB", "CF_JDRQ", "CF_XDR_ZJHM"];
+
+    public async Task InitializeAsync()
+    {
+        if (!await app.WithDbAsync(db => db.SharingGrants.AnyAsync(g => g.UnitId == app.UnitIds["user"])))
+        {
+            await app.GrantAsync("user", "XZCF", GrantedFields);
+        }
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static string Purpose => Uri.EscapeDataString("行政许可审查");
+
+    [Fact]
+    public async Task A_subject_query_returns_only_granted_categories_fields_and_records_in_their_sharing_period()
+    {
+        var n = ReportingApp.Next();
+        var company = ReportingApp.Company(n);
+        var today = app.Today;
+        var inPeriod = ReportingApp.Penalty(n, company);
+        var lastDay = ReportingApp.Penalty(ReportingApp.Next(), company);
+        var decided = today.AddDays(1).AddMonths(-60);
+        lastDay["CF_JDRQ"] = decided.ToString("yyyy-MM-dd");
+        lastDay["CF_YXQ"] = decided.AddYears(1).ToString("yyyy-MM-dd");
+        var expired = ReportingApp.Penalty(ReportingApp.Next(), company);
+        expired["CF_JDRQ"] = today.AddMonths(-60).ToString("yyyy-MM-dd");
+        expired["CF_YXQ"] = today.AddMonths(-48).ToString("yyyy-MM-dd");
+        var ids = await app.ReportAsync("source", "XZCF", inPeriod, lastDay, expired);
+        var stored = await app.WithDbAsync(db => db.CreditRecords.Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.SharingEnd));
+        Assert.Equal((today, today.AddDays(-1)), (stored[ids[1]], stored[ids[2]]));
+
+        using var user = app.Unit("user");
+        var subject = await JsonAsync(await user.GetAsync($"/api/v1/shared/subjects/{company}?purpose={Purpose}"));
+        var records = subject.GetProperty("records").EnumerateArray().ToList();
+        Assert.Equal(ids[..2].Order(), records.Select(r => r.GetProperty("id").GetInt64()).Order());
+        foreach (var record in records)
+        {
+            var fields = record.GetProperty("fields").EnumerateObject().Select(f => f.Name).ToList();
+            Assert.All(fields, f => Assert.Contains(f, GrantedFields));
+            Assert.Contains("CF_WSH", fields);
+            Assert.DoesNotContain("CF_FRDB", fields);
+            Assert.DoesNotContain("CF_SY", fields);
+        }
+
+        var raw = subject.GetRawText();
+        Assert.DoesNotContain("张三", raw);
+        Assert.DoesNotContain(inPeriod["CF_SY"]!, raw);
+
+        // The handing-out is audited with the record ids, the purpose and the certificate.
+        var accessed = await app.WithDbAsync(db => db.SharedRecordAccesses.Where(a => a.UnitId == app.UnitIds["user"] && ids.Contains(a.RecordId)).ToListAsync());
+        Assert.Equal(ids[..2].Order(), accessed.Select(a => a.RecordId).Order());
+        var entry = await app.WithDbAsync(db => db.AuditEntries.SingleAsync(e => e.Sequence == accessed[0].AuditSequence));
+        Assert.Equal(((int)AuditEvent.Data_SharedSubject, "行政许可审查"), (entry.EventCode, entry.Purpose));
+        Assert.Contains("cert=", entry.Detail);
+        Assert.Contains("records=2", entry.Detail);
+    }
+
+    [Fact]
+    public async Task A_natural_person_is_found_by_ID_number_through_the_keyed_hash_and_granted_personal_fields_come_in_full()
+    {
+        var id = ReportingApp.IdNumber(ReportingApp.Next());
+        var ids = await app.ReportAsync("source", "XZCF", ReportingApp.PersonPenalty(ReportingApp.Next(), id));
+        Assert.DoesNotContain(id, await app.WithDbAsync(db => db.CreditRecords.Where(r => r.Id == ids[0]).Select(r => r.DataJson).SingleAsync()));
+
+        using var user = app.Unit("user");
+        var subject = await JsonAsync(await user.GetAsync($"/api/v1/shared/subjects/{id}?purpose={Purpose}"));
+        var record = Assert.Single(subject.GetProperty("records").EnumerateArray());
+        Assert.Equal(id, record.GetProperty("fields").GetProperty("CF_XDR_ZJHM").GetString());
+    }
+
+    [Fact]
+    public async Task A_call_without_purpose_or_from_a_unit_without_grants_gets_nothing_and_is_audited()
+    {
+        var company = ReportingApp.Company(ReportingApp.Next());
+        await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next(), company));
+        using var user = app.Unit("user");
+        foreach (var path in new[] { $"/api/v1/shared/subjects/{company}", "/api/v1/shared/changes", $"/api/v1/shared/subjects/{company}?purpose=%20" })
+        {
+            var problem = await JsonAsync(await user.GetAsync(path), HttpStatusCode.BadRequest);
+            Assert.Equal("sharing.purpose_required", problem.GetProperty("errors")[0].GetProperty("code").GetString());
+            Assert.False(problem.TryGetProperty("records", out _));
+        }
+
+        using var agency = await app.NewUnitAsync($"agency{Guid.NewGuid():N}", "测试信用服务机构", ["credit_agency"]);
+        var noGrant = await JsonAsync(await agency.GetAsync($"/api/v1/shared/subjects/{company}?purpose={Purpose}"), HttpStatusCode.Forbidden);
+        Assert.Equal("sharing.no_grant", noGrant.GetProperty("code").GetString());
+        using var source = app.Unit("source2");
+        var notUser = await JsonAsync(await source.GetAsync($"/api/v1/shared/changes?purpose={Purpose}"), HttpStatusCode.Forbidden);
+        Assert.Equal("sharing.not_data_user", notUser.GetProperty("code").GetString());
+        Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.EventCode == (int)AuditEvent.Data_SharingRefused && e.Detail == "sharing.purpose_required")));
+    }
+
+    [Fact]
+    public async Task A_forged_cursor_or_another_units_cursor_is_refused()
+    {
+        using var user = app.Unit("user");
+        var page = await JsonAsync(await user.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&limit=1"));
+        var next = page.GetProperty("next").GetString()!;
+        var parts = next.Split('-');
+
+        var forged = string.Join('-', parts[0], parts[1], (long.Parse(parts[2]) + 5).ToString(), parts[3]);
+        var other = string.Join('-', app.UnitIds["bank"], parts[1], parts[2], parts[3]);
+        foreach (var (cursor, code) in new[] { (forged, "cursor.forged"), (other, "cursor.other_unit"), ("abc", "cursor.malformed") })
+        {
+            var problem = await JsonAsync(await user.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&after={cursor}"), HttpStatusCode.BadRequest);
+            Assert.Equal(code, problem.GetProperty("errors")[0].GetProperty("code").GetString());
+        }
+
+        // The bank's own cursor is no good for the user unit either, even untouched.
+        await app.GrantAsync("bank", "XZXK", ["XK_XDR_MC", "XK_WSH"]);
+        using var bank = app.Unit("bank");
+        var bankCursor = (await JsonAsync(await bank.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&limit=1"))).GetProperty("next").GetString();
+        var refused = await JsonAsync(await user.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&after={bankCursor}"), HttpStatusCode.BadRequest);
+        Assert.Equal("cursor.other_unit", refused.GetProperty("errors")[0].GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task The_change_feed_carries_creations_corrections_withdrawals_and_expiries_with_granted_fields_only()
+    {
+        using var user = app.Unit("user");
+        var start = await DrainAsync(user, null);
+
+        var company = ReportingApp.Company(ReportingApp.Next());
+        var record = ReportingApp.Penalty(ReportingApp.Next(), company);
+        var expired = ReportingApp.Penalty(ReportingApp.Next(), company);
+        expired["CF_JDRQ"] = app.Today.AddMonths(-61).ToString("yyyy-MM-dd");
+        expired["CF_YXQ"] = app.Today.AddMonths(-50).ToString("yyyy-MM-dd");
+        var ids = await app.ReportAsync("source", "XZCF", record, expired);
+        // A category the unit has no grant for never appears.
+        var licence = await app.ReportAsync("source", "XZXK", Licence(ReportingApp.Next(), company));
+        record["CF_NR"] = "警告并处罚款3万元";
+        await app.ReportAsync("source", "XZCF", record);
+        var (changes, _) = await DrainAsync(user, start.Next);
+        Assert.DoesNotContain(changes, c => c.GetProperty("recordId").GetInt64() == licence[0]);
+        var mine = changes.Where(c => ids.Contains(c.GetProperty("recordId").GetInt64())).ToList();
+        Assert.Equal([(ids[1], "expired"), (ids[0], "corrected")], mine.Select(c => (c.GetProperty("recordId").GetInt64(), c.GetProperty("change").GetString())));
+        Assert.Equal(JsonValueKind.Null, mine[0].GetProperty("record").ValueKind);
+        Assert.All(mine[1].GetProperty("record").GetProperty("fields").EnumerateObject(), f => Assert.Contains(f.Name, GrantedFields));
+        Assert.Equal(company, mine[1].GetProperty("subjectCode").GetString());
+
+        using var source = app.Unit("source");
+        var withdrawn = await source.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new { sourceKey = record["CF_WSH"], reason = "决定已被撤销" });
+        Assert.True(withdrawn.IsSuccessStatusCode, await withdrawn.Content.ReadAsStringAsync());
+        var (all, end) = await DrainAsync(user, start.Next);
+        Assert.Empty((await DrainAsync(user, end)).Changes);
+        var last = Assert.Single(all, c => c.GetProperty("recordId").GetInt64() == ids[0]);
+        Assert.Equal("withdrawn", last.GetProperty("change").GetString());
+    }
+
+    [Fact]
+    public async Task Grants_beyond_the_catalog_or_the_unit_type_and_self_approval_are_refused()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var grants = scope.ServiceProvider.GetRequiredService<Grants>();
+        var querier = SharingApp.Staff("q1", StaffRoles.Querier);
+        var today = app.Today;
+
+        // CF_XDR_ZJHM is shared with government only: a bank cannot have it; CF_XYZ is not in the category.
+        var bank = await grants.RequestAsync(querier, new GrantInput(app.UnitIds["bank"], "XZCF", ["CF_XDR_MC", "CF_XDR_ZJHM", "CF_XYZ"], "贷款审查", today, today.AddMonths(6)));
+        Assert.Equal(["grant.field_beyond_unit_type", "grant.field_unknown"], bank.Errors.Select(e => e.Code).Order());
+        var tooLong = await grants.RequestAsync(querier, new GrantInput(app.UnitIds["bank"], "XZCF", ["CF_XDR_MC"], "贷款审查", today, today.AddMonths(13)));
+        Assert.Equal("grant.period_too_long", Assert.Single(tooLong.Errors).Code);
+        var notUser = await grants.RequestAsync(querier, new GrantInput(app.UnitIds["source2"], "XZCF", ["CF_XDR_MC"], "核查", today, today.AddMonths(1)));
+        Assert.Contains(notUser.Errors, e => e.Code == "grant.not_data_user");
+        var noPurpose = await grants.RequestAsync(querier, new GrantInput(app.UnitIds["user"], "XZCF", ["CF_XDR_MC"], " ", today, today.AddMonths(1)));
+        Assert.Equal("grant.purpose_required", Assert.Single(noPurpose.Errors).Code);
+
+        // A reviewer asks; the same reviewer cannot approve; a querier cannot approve at all; another reviewer can.
+        var reviewer = SharingApp.Staff("r1", StaffRoles.Reviewer);
+        var asked = await grants.RequestAsync(reviewer, new GrantInput(app.UnitIds["user"], "XZXK", ["XK_XDR_MC"], "核查", today, today.AddMonths(1)));
+        Assert.True(asked.IsOk);
+        Assert.Equal("grant.self_review", (await grants.ReviewAsync(reviewer, asked.Value!.Id, true, null)).Code);
+        Assert.Equal("grant.reviewer_required", (await grants.ReviewAsync(querier, asked.Value.Id, true, null)).Code);
+        Assert.Equal(GrantStatus.Pending, await app.WithDbAsync(db => db.SharingGrants.Where(g => g.Id == asked.Value.Id).Select(g => g.Status).SingleAsync()));
+        Assert.Equal("grant.reason_required", Assert.Single((await grants.ReviewAsync(SharingApp.Staff("r2", StaffRoles.Reviewer), asked.Value.Id, false, "")).Errors).Code);
+        Assert.True((await grants.ReviewAsync(SharingApp.Staff("r2", StaffRoles.Reviewer), asked.Value.Id, false, "用途与职责不符")).IsOk);
+
+        // A user unit's querier asks only for the own unit.
+        var outsider = SharingApp.Staff("uq", StaffRoles.UserUnitQuerier, app.UnitIds["user"]);
+        Assert.Equal("grant.other_unit", (await grants.RequestAsync(outsider, new GrantInput(app.UnitIds["bank"], "XZCF", ["CF_XDR_MC"], "核查", today, today.AddMonths(1)))).Code);
+    }
+
+    [Fact]
+    public async Task A_field_the_catalog_later_narrows_to_not_shared_stops_flowing_under_an_approved_grant()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var catalog = scope.ServiceProvider.GetRequiredService<CreditShare.Web.Features.Catalog.CatalogService>();
+        var definition = (await catalog.GetAsync("JYYC"))!;
+        var field = definition.Fields[^1];
+        await app.GrantAsync("user", "JYYC", [field.Code, definition.DocumentNumberField]);
+        var share = await scope.ServiceProvider.GetRequiredService<SharedData>().ShareAsync(app.UnitIds["user"]);
+        Assert.Contains(field.Code, share.Fields["JYYC"]);
+
+        var narrowed = definition with { Fields = [.. definition.Fields.Select(f => f.Code == field.Code ? f with { Sharing = CreditShare.Core.Catalog.SharingScope.NotShared } : f)] };
+        var saved = await catalog.SaveAsync(CreditShareApp.System, narrowed, "测试：收窄共享范围");
+        Assert.True(saved.IsOk, string.Join("; ", saved.Errors.Select(e => e.Message)));
+        scope.ServiceProvider.GetRequiredService<CreditShare.Web.Features.Catalog.ParsedCatalogVersions>().ForgetCurrent();
+        var after = await scope.ServiceProvider.GetRequiredService<SharedData>().ShareAsync(app.UnitIds["user"]);
+        Assert.DoesNotContain(field.Code, after.Fields["JYYC"]);
+        Assert.Contains(definition.DocumentNumberField, after.Fields["JYYC"]);
+    }
+
+    private static async Task<(List<JsonElement> Changes, string Next)> DrainAsync(HttpClient client, string? after)
+    {
+        var changes = new List<JsonElement>();
+        while (true)
+        {
+            var page = await JsonAsync(await client.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&limit=500" + (after is null ? "" : $"&after={after}")));
+            changes.AddRange(page.GetProperty("changes").EnumerateArray());
+            after = page.GetProperty("next").GetString()!;
+            if (!page.GetProperty("hasMore").GetBoolean())
+            {
+                return (changes, after);
+            }
+        }
+    }
+
+    public static Dictionary<string, string?> Licence(int n, string uscc) => new()
+    {
+        ["XK_XDR_MC"] = $"银川市第{n}商贸有限公司",
+        ["XK_XDR_LB"] = "法人及非法人组织",
+        ["XK_XDR_SHXYM"] = uscc,
+        ["XK_FRDB"] = "张三",
+        ["XK_XKWS"] = "食品经营许可证",
+        ["XK_WSH"] = $"银市监许〔2026〕{n}号",
+        ["XK_XKLB"] = "普通",
+        ["XK_XKZS"] = "食品经营许可证",
+        ["XK_XKBH"] = $"JY1640100{n:D6}",
+        ["XK_NR"] = "预包装食品销售",
+        ["XK_JDRQ"] = "2026-03-01",
+        ["XK_YXQZ"] = "2026-03-01",
+        ["XK_YXQZI"] = "2031-02-28",
+        ["XK_XKJG"] = "银川市市场监督管理局",
+        ["XK_XKJGDM"] = CreditShare.Web.Features.Demo.DemoSeed.MakeUscc("11640100", "01350012"),
+        ["XK_ZT"] = "有效",
+        ["XK_LYDW"] = "银川市市场监督管理局",
+        ["XK_LYDWDM"] = CreditShare.Web.Features.Demo.DemoSeed.MakeUscc("11640100", "01350012"),
+    };
+}
