@@ -69,6 +69,8 @@ public static class ApplicationSetup
         services.Configure<WebhookOptions>(configuration.GetSection("Sharing:Webhooks"));
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(s => s.GetRequiredService<WebhookDispatcher>());
+        services.AddSingleton<ExpiryAnnouncer>();
+        services.AddHostedService(s => s.GetRequiredService<ExpiryAnnouncer>());
 
         services.AddRazorPages(o =>
         {

@@ -271,7 +271,8 @@ public sealed class ReportingService(
             record.SubmittedBy = who.SubmittedBy;
             record.UpdatedAt = now;
             record.ChangeTx = changeTx;
-            record.ExpiryAnnounced = false;
+            // A record reported after its sharing period is already "expired" on the feed; nothing to announce later.
+            record.ExpiryAnnounced = row.SharingEnd < Today;
             outcomes[i] = (RecordStatusNames.Accepted, record, [], warnings);
         }
 
