@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using CreditShare.Web.Features.Sharing;
+using CreditShare.Web.Tests.Features.Reporting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CreditShare.Web.Tests.Features.Sharing;
+
+/// <summary>A real HTTPS receiver on this machine, with a certificate of the test CA; it can be told to fail.</summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    public ConcurrentQueue<(string? Signature, string? Delivery, byte[] Body)> Received { get; } = new();
+
+    private int failNext;
+
+    /// <summary>How many of the next requests answer 500.</summary>
+    public int FailNext { get => failNext; set => failNext = value; }
+
+    private WebhookReceiver(WebApplication app) => this.app = app;
+
+    private bool Fail() => Interlocked.Decrement(ref failNext) >= 0;
+
+    public static async Task<WebhookReceiver> StartAsync(IReadOnlyDictionary<string, string?> pki)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        var certificate = X509Certificate2.CreateFromPemFile(pki["Tls:CertificatePath"]!, pki["Tls:KeyPath"]!);
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.UseHttps(X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null))));
+        var app = builder.Build();
+        WebhookReceiver? receiver = null;
+        app.MapPost("/hook", async (HttpRequest request) =>
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            receiver!.Received.Enqueue((request.Headers[WebhookSignature.SignatureHeader], request.Headers[WebhookSignature.DeliveryHeader], buffer.ToArray()));
+            return receiver.Fail() ? Results.StatusCode(500) : Results.Ok();
+        });
+        receiver = new WebhookReceiver(app);
+        await app.StartAsync();
+        return receiver;
+    }
+
+    public string Url => $"https://localhost:{new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port}/hook";
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+}
+
+/// <summary>Webhook subscriptions: signed pushes of granted fields only, retries with backoff, failing after 24 hours, SSRF refused.</summary>
+public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
+{
+    private static readonly string[] Granted = ["CF_XDR_MC", "CF_XDR_SHXYM", "CF_WSH", "CF_JDRQ"];
+
+    private async Task<(HttpClient Client, int Id, string Secret)> SubscribeAsync(WebhookReceiver receiver)
+    {
+        if (!app.UnitIds.ContainsKey("hooked"))
+        {
+            (await app.NewUnitAsync("hooked", "测试推送接收单位", ["user"])).Dispose();
+            await app.GrantAsync("hooked", "XZCF", Granted);
+        }
+
+        var client = app.Unit("hooked");
+        var response = await client.PostAsJsonAsync("/api/v1/shared/webhooks", new { url = receiver.Url, categories = new[] { "XZCF" } });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        var created = JsonDocument.Parse(text).RootElement;
+        return (client, created.GetProperty("id").GetInt32(), created.GetProperty("secret").GetString()!);
+    }
+
+    private Task DeliverAsync() => app.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync(CancellationToken.None);
+
+    [Fact]
+    public async Task Changes_are_pushed_signed_with_granted_fields_only_and_failures_are_retried_with_backoff_in_order()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(app.PkiPaths);
+        var (client, id, secret) = await SubscribeAsync(receiver);
+        using var _ = client;
+        var ids = await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next()), ReportingApp.Penalty(ReportingApp.Next()));
+        await DeliverAsync();
+
+        var received = receiver.Received.ToList();
+        Assert.Equal(ids, received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("change").GetProperty("recordId").GetInt64()));
+        foreach (var (signature, delivery, body) in received)
+        {
+            Assert.True(WebhookSignature.Verify(secret, signature, body, app.Clock.GetUtcNow()), signature);
+            Assert.False(WebhookSignature.Verify(secret, signature, [.. body, (byte)' '], app.Clock.GetUtcNow()), "a changed body fails");
+            Assert.False(WebhookSignature.Verify("another-secret", signature, body, app.Clock.GetUtcNow()));
+            Assert.False(WebhookSignature.Verify(secret, signature, body, app.Clock.GetUtcNow().AddMinutes(6)), "outside the replay window");
+            Assert.NotNull(delivery);
+            var fields = JsonDocument.Parse(body).RootElement.GetProperty("change").GetProperty("record").GetProperty("fields");
+            Assert.All(fields.EnumerateObject(), f => Assert.Contains(f.Name, Granted));
+            Assert.DoesNotContain("张三", System.Text.Encoding.UTF8.GetString(body));
+        }
+
+        // Two failures: the change is retried after 30 s, then 60 s; the next change waits behind it.
+        receiver.FailNext = 2;
+        var more = await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next()), ReportingApp.Penalty(ReportingApp.Next()));
+        await DeliverAsync();
+        await DeliverAsync();
+        Assert.Equal(3, receiver.Received.Count);
+        app.Clock.Advance(TimeSpan.FromSeconds(31));
+        await DeliverAsync();
+        Assert.Equal(4, receiver.Received.Count);
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await DeliverAsync();
+        var last = receiver.Received.Skip(2).Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("change").GetProperty("recordId").GetInt64()).ToList();
+        Assert.Equal([more[0], more[0], more[0], more[1]], last);
+
+        var history = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/shared/webhooks/{id}/deliveries")).RootElement.EnumerateArray()
+            .Where(d => d.GetProperty("recordId").GetInt64() == more[0]).OrderBy(d => d.GetProperty("attempt").GetInt32())
+            .Select(d => (d.GetProperty("attempt").GetInt32(), d.GetProperty("succeeded").GetBoolean(), d.GetProperty("statusCode").GetInt32())).ToList();
+        Assert.Equal([(1, false, 500), (2, false, 500), (3, true, 200)], history);
+        var audited = await app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.SharedRecordAccesses.Where(a => a.Channel == "webhook").Select(a => a.RecordId)));
+        Assert.Superset(ids.Concat(more).ToHashSet(), audited.ToHashSet());
+    }
+
+    [Fact]
+    public async Task A_receiver_failing_for_24_hours_marks_the_subscription_failing_until_the_unit_resumes_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(app.PkiPaths);
+        var (client, id, _) = await SubscribeAsync(receiver);
+        using var _ = client;
+        receiver.FailNext = int.MaxValue;
+        var record = (await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next())))[0];
+        for (var hour = 0; hour <= 24; hour++)
+        {
+            await DeliverAsync();
+            app.Clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        await DeliverAsync();
+        var subscription = JsonDocument.Parse(await client.GetStringAsync("/api/v1/shared/webhooks")).RootElement.EnumerateArray().Single(s => s.GetProperty("id").GetInt32() == id);
+        Assert.Equal("failing", subscription.GetProperty("status").GetString());
+        var attempts = receiver.Received.Count;
+        app.Clock.Advance(TimeSpan.FromHours(2));
+        await DeliverAsync();
+        Assert.Equal(attempts, receiver.Received.Count);
+
+        receiver.FailNext = 0;
+        Assert.True((await client.PostAsync($"/api/v1/shared/webhooks/{id}/resume", null)).IsSuccessStatusCode);
+        await DeliverAsync();
+        Assert.Equal(record, JsonDocument.Parse(receiver.Received.Last().Body).RootElement.GetProperty("change").GetProperty("recordId").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("https://10.0.0.5/hook", "webhook.address_not_allowed")]
+    [InlineData("https://169.254.169.254/latest/meta-data", "webhook.address_not_allowed")]
+    [InlineData("https://192.168.1.10/hook", "webhook.address_not_allowed")]
+    [InlineData("https://[fd00::1]/hook", "webhook.address_not_allowed")]
+    [InlineData("http://example.com/hook", "webhook.https_required")]
+    [InlineData("https://user:secret@localhost/hook", "webhook.credentials_in_url")]
+    [InlineData("not a url", "webhook.url_invalid")]
+    public async Task Addresses_on_private_networks_and_plain_http_are_refused(string url, string code)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(app.PkiPaths);
+        var (client, _, _) = await SubscribeAsync(receiver);
+        using var _ = client;
+        var response = await client.PostAsJsonAsync("/api/v1/shared/webhooks", new { url, categories = new[] { "XZCF" } });
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(code, problem.GetProperty("errors")[0].GetProperty("code").GetString());
+        var notGranted = await client.PostAsJsonAsync("/api/v1/shared/webhooks", new { url = receiver.Url, categories = new[] { "YZSX" } });
+        Assert.Equal("webhook.category_not_granted", JsonDocument.Parse(await notGranted.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0].GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public void Loopback_is_refused_unless_configuration_allows_it()
+    {
+        Assert.False(WebhookAddresses.IsAllowed(IPAddress.Loopback, allowLoopback: false));
+        Assert.False(WebhookAddresses.IsAllowed(IPAddress.IPv6Loopback, allowLoopback: false));
+        Assert.False(WebhookAddresses.IsAllowed(IPAddress.Parse("::ffff:127.0.0.1"), allowLoopback: false));
+        Assert.True(WebhookAddresses.IsAllowed(IPAddress.Loopback, allowLoopback: true));
+        Assert.False(WebhookAddresses.IsAllowed(IPAddress.Parse("10.1.2.3"), allowLoopback: true));
+        Assert.True(WebhookAddresses.IsAllowed(IPAddress.Parse("202.100.96.68"), allowLoopback: false));
+    }
+}
