@@ -66,6 +66,9 @@ public static class ApplicationSetup
         services.AddPublicRateLimits(configuration);
         services.AddScoped<SharedData>();
         services.AddScoped<Grants>();
+        services.AddScoped<SharedExports>();
+        services.AddScoped<QueryRequests>();
+        services.Configure<AttachmentOptions>(configuration.GetSection("Attachments"));
         services.Configure<WebhookOptions>(configuration.GetSection("Sharing:Webhooks"));
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(s => s.GetRequiredService<WebhookDispatcher>());
@@ -88,6 +91,8 @@ public static class ApplicationSetup
             o.Conventions.AuthorizeFolder("/Abnormal", Policies.CenterData);
             o.Conventions.AuthorizeFolder("/Subjects", Policies.CenterData);
             o.Conventions.AuthorizeFolder("/Schedules", Policies.CenterData);
+            o.Conventions.AuthorizeFolder("/Sharing", Policies.SharingStaff);
+            o.Conventions.AuthorizePage("/Sharing/Query", Policies.DataUserQuerier);
             foreach (var folder in new[] { "/Public", "/Kiosk" })
             {
                 o.Conventions.AllowAnonymousToFolder(folder);

@@ -15,6 +15,12 @@ public static class Policies
     public const string UnitSystem = "unit-system";
     public const string Reporter = "reporter";
 
+    /// <summary>Grants and formal requests: center reviewers and queriers, and data-user units' queriers.</summary>
+    public const string SharingStaff = "sharing-staff";
+
+    /// <summary>The query console of a data-user unit (使用单位查询员).</summary>
+    public const string DataUserQuerier = "data-user-querier";
+
     /// <summary>Center staff who work with credit data itself (never an administrator: 用管分离).</summary>
     public const string CenterData = "center-data";
 
@@ -24,6 +30,9 @@ public static class Policies
         .AddPolicy(SecurityAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.SecurityAdmin))
         .AddPolicy(AuditAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.AuditAdmin))
         .AddPolicy(Reporter, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.Reporter))
+        .AddPolicy(SharingStaff, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+            .RequireRole(StaffRoles.Reviewer, StaffRoles.Querier, StaffRoles.UserUnitQuerier))
+        .AddPolicy(DataUserQuerier, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.UserUnitQuerier))
         .AddPolicy(CenterData, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.Reviewer, StaffRoles.Querier))
         // Machine access: a unit's system or gateway presenting a client certificate our CA issued.
         .AddPolicy(UnitSystem, p => p.AddAuthenticationSchemes(CertificateAuthenticationDefaults.AuthenticationScheme)

@@ -25,7 +25,7 @@ public static class ReportPdf
         document.Info.Title = $"信用报告 {number}";
         document.Info.Subject = subject.Name;
         document.Info.Creator = "CreditShare 公共信用信息共享平台";
-        var writer = new Writer(document, number, code);
+        var writer = new Writer(document, $"报告编号 {number} · 验证码 {code}");
         writer.Line("信用报告", 20, bold: true);
         writer.Line($"报告编号：{number}    验证码：{code}", 10);
         writer.Line($"出具时间：{issuedAt.ToOffset(TimeSpan.FromHours(8)):yyyy年M月d日 HH:mm}（北京时间）", 10);
@@ -72,7 +72,7 @@ public static class ReportPdf
         return stream.ToArray();
     }
 
-    private static void EnsureFonts()
+    internal static void EnsureFonts()
     {
         lock (FontLock)
         {
@@ -106,20 +106,19 @@ public static class ReportPdf
     }
 
     /// <summary>Top-to-bottom text with line wrapping by width (Chinese has no spaces to break at) and page breaks.</summary>
-    private sealed class Writer
+    internal sealed class Writer
     {
         private readonly PdfDocument document;
-        private readonly string number;
-        private readonly string code;
+        private readonly string footerText;
         private PdfPage page = null!;
         private XGraphics graphics = null!;
         private double y;
 
-        public Writer(PdfDocument document, string number, string code)
+        /// <summary><paramref name="footer"/> goes at the foot of every page, before the page number.</summary>
+        public Writer(PdfDocument document, string footer)
         {
             this.document = document;
-            this.number = number;
-            this.code = code;
+            footerText = footer;
             NewPage();
         }
 
@@ -202,7 +201,7 @@ public static class ReportPdf
             page.Size = PdfSharp.PageSize.A4;
             graphics = XGraphics.FromPdfPage(page);
             var footer = new Fonts(8, false);
-            var text = $"报告编号 {number} · 验证码 {code} · 第 {document.PageCount} 页";
+            var text = $"{footerText} · 第 {document.PageCount} 页";
             Draw(text, footer, XBrushes.Gray, (page.Width.Point - Measure(text, footer)) / 2, page.Height.Point - Margin);
             y = Margin;
         }

@@ -297,7 +297,7 @@ public static class Workbooks
         return cells;
     }
 
-    private static Cell Cell(int column, uint row, string text) => new()
+    internal static Cell Cell(int column, uint row, string text) => new()
     {
         CellReference = $"{ColumnName(column)}{row}",
         DataType = CellValues.InlineString,

@@ -150,6 +150,52 @@ public sealed class Grants(AppDbContext db, CatalogService catalog, AuditWriter 
         return Outcome<SharingGrant>.Ok(grant);
     }
 
+    /// <summary>
+    /// A source unit keeps its own records of one category to the units it names (art. 9), or, with
+    /// <paramref name="onlyUnits"/> null, lets them follow the catalog and the grants again.
+    /// </summary>
+    public async Task<Outcome<SharingRestriction?>> RestrictAsync(ClaimsPrincipal who, string category, IReadOnlyList<int>? onlyUnits)
+    {
+        var sourceUnitId = who.UnitId();
+        if (!who.IsInRole(StaffRoles.Reporter) || !await db.Units.AnyAsync(u => u.Id == sourceUnitId && (u.Roles & UnitRoles.Source) != 0))
+        {
+            return Outcome<SharingRestriction?>.Forbidden("restriction.not_source_unit", "只有数据源单位的报送员可以调整本单位数据的共享范围");
+        }
+
+        if (await catalog.GetAsync(category) is null)
+        {
+            return Outcome<SharingRestriction?>.Invalid(new FieldError("category", "restriction.category", "信息类别不存在"));
+        }
+
+        var existing = await db.SharingRestrictions.FirstOrDefaultAsync(r => r.SourceUnitId == sourceUnitId && r.CategoryCode == category);
+        if (onlyUnits is null)
+        {
+            if (existing is not null)
+            {
+                db.SharingRestrictions.Remove(existing);
+            }
+        }
+        else
+        {
+            var ids = onlyUnits.Distinct().ToList();
+            var known = await db.Units.Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Roles }).ToListAsync();
+            if (known.Count != ids.Count || known.Any(u => !UnitShare.IsDataUser(u.Roles)))
+            {
+                return Outcome<SharingRestriction?>.Invalid(new FieldError("units", "restriction.units", "只能指定数据使用单位"));
+            }
+
+            existing ??= db.SharingRestrictions.Add(new SharingRestriction { SourceUnitId = sourceUnitId, CategoryCode = category }).Entity;
+            existing.AllowedUnitIds = ids;
+            existing.UpdatedAt = time.GetUtcNow();
+            existing.UpdatedBy = who.Actor();
+        }
+
+        await db.SaveChangesAsync();
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Restriction_Changed, AuditOutcome.Success)
+        { Target = $"restriction:{category}", Detail = onlyUnits is null ? "lifted" : $"only={string.Join(',', onlyUnits)}" });
+        return Outcome<SharingRestriction?>.Ok(onlyUnits is null ? null : existing);
+    }
+
     private async Task<(Unit? Unit, CategoryDefinition? Definition, List<FieldError> Errors)> CheckAsync(GrantInput input, bool forApproval = false)
     {
         var errors = new List<FieldError>();
