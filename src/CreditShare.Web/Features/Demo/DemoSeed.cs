@@ -116,9 +116,41 @@ public static class DemoSeed
         var reported = await ReportDemoRecordsAsync(services, unitIds, unitCodes);
         report.AppendLine();
         report.AppendLine($"演示报送：{reported.Accepted} 条已接收，{reported.Rejected} 条进入异常数据（均经由与接口相同的报送流程）。");
+        await GrantDemoSharingAsync(services, unitIds);
+        report.AppendLine("演示共享授权：发改委（行政处罚、行政许可，含政务共享字段）、宁夏银行（行政处罚公开字段），由 querier 申请、reviewer 批准。");
 
         CertificateAuthority.WritePrivate(CredentialsFile, report.ToString());
         logger.LogInformation("Demo data created; credentials in {File}", Path.GetFullPath(CredentialsFile));
+    }
+
+    /// <summary>Grants asked for by the demo querier and approved by the demo reviewer, as in the console.</summary>
+    private static async Task GrantDemoSharingAsync(IServiceProvider services, Dictionary<string, int> unitIds)
+    {
+        static ClaimsPrincipal Staff(string name, string role, int unitId) => new(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role), new Claim(CurrentUser.UnitIdClaim, unitId.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+            "seed", ClaimTypes.Name, ClaimTypes.Role));
+        var grants = services.GetRequiredService<Features.Sharing.Grants>();
+        var catalog = services.GetRequiredService<Features.Catalog.CatalogService>();
+        var querier = Staff("querier", StaffRoles.Querier, unitIds["center"]);
+        var reviewer = Staff("reviewer", StaffRoles.Reviewer, unitIds["center"]);
+        var today = services.GetRequiredService<ReportingService>().Today;
+        var plans = new (string Unit, string Category, Core.Catalog.SharingScope Ceiling, string Purpose, int Months)[]
+        {
+            ("fgw", "XZCF", Core.Catalog.SharingScope.Government, "行政审批、评优评先中核查申请人信用状况", 36),
+            ("fgw", "XZXK", Core.Catalog.SharingScope.Government, "行政审批、评优评先中核查申请人信用状况", 36),
+            ("bank", "XZCF", Core.Catalog.SharingScope.Public, "授信审查", 12),
+        };
+        foreach (var (unit, category, ceiling, purpose, months) in plans)
+        {
+            var definition = (await catalog.GetAsync(category))!;
+            var fields = definition.Fields.Where(f => definition.ScopeOf(f) <= ceiling).Select(f => f.Code).ToList();
+            var asked = await grants.RequestAsync(querier, new Features.Sharing.GrantInput(unitIds[unit], category, fields, purpose, today, today.AddMonths(months)));
+            var approved = asked.IsOk ? await grants.ReviewAsync(reviewer, asked.Value!.Id, true, "演示授权") : asked;
+            if (!approved.IsOk)
+            {
+                throw new InvalidOperationException($"Demo grant {unit}/{category}: {approved.Message}{string.Join("; ", approved.Errors.Select(e => e.Message))}");
+            }
+        }
     }
 
     /// <summary>

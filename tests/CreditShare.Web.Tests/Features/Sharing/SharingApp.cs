@@ -23,7 +23,10 @@ public class SharingApp : ReportingApp
         ExtraSettings["Sharing:Webhooks:AllowLoopback"] = "true";
         ExtraSettings["Sharing:Webhooks:TrustPlatformCa"] = "true";
         ExtraSettings["Sharing:Webhooks:Dispatch"] = "false";
+        ExtraSettings["Attachments:Directory"] = AttachmentDirectory;
     }
+
+    public string AttachmentDirectory => Path.Combine(Path.GetDirectoryName(ArchiveDirectory)!, "attachments");
 
     public override async Task InitializeAsync()
     {
