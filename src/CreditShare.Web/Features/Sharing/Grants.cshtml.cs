@@ -99,7 +99,7 @@ public sealed class GrantsModel(AppDbContext db, Grants grants, CatalogService c
         }
 
         TempData["Notice"] = notice;
-        return RedirectToPage(new { status = Status });
+        return RedirectToPage();
     }
 
     private async Task LoadAsync()
