@@ -95,6 +95,35 @@ public class SharingConsoleTests(BrowserFixture fixture) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task A_unit_sees_its_webhook_subscriptions_and_their_delivery_history()
+    {
+        var app = fixture.App;
+        var id = await app.WithDbAsync(async db =>
+        {
+            var subscription = new CreditShare.Web.Features.Sharing.WebhookSubscription
+            {
+                UnitId = app.UnitIds["user"], Url = "https://hooks.example.cn/credit", Categories = ["XZCF"], SecretCipher = "x",
+                CreatedAt = app.Clock.GetUtcNow(), CreatedBy = "cert:1", Attempts = 2, NextAttemptAt = app.Clock.GetUtcNow().AddMinutes(1),
+            };
+            db.WebhookSubscriptions.Add(subscription);
+            await db.SaveChangesAsync();
+            db.WebhookDeliveries.AddRange(
+                new CreditShare.Web.Features.Sharing.WebhookDelivery { SubscriptionId = subscription.Id, DeliveryId = Guid.NewGuid(), RecordId = 41, Change = "created", Attempt = 1, At = app.Clock.GetUtcNow(), StatusCode = 200, Succeeded = true },
+                new CreditShare.Web.Features.Sharing.WebhookDelivery { SubscriptionId = subscription.Id, DeliveryId = Guid.NewGuid(), RecordId = 42, Change = "corrected", Attempt = 2, At = app.Clock.GetUtcNow(), StatusCode = 503, Error = "HTTP 503" });
+            await db.SaveChangesAsync();
+            return subscription.Id;
+        });
+
+        var user = await SignedInAsync(StaffRoles.UserUnitQuerier, "user");
+        await user.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "实时推送" }).ClickAsync();
+        var section = user.Locator($"[data-webhook='{id}']");
+        await Assertions.Expect(section).ToContainTextAsync("https://hooks.example.cn/credit");
+        await Assertions.Expect(section).ToContainTextAsync("已失败 2 次");
+        await Assertions.Expect(section.Locator("tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(section).ToContainTextAsync("HTTP 503");
+    }
+
+    [Fact]
     public async Task A_formal_request_goes_from_submission_through_review_and_fulfilment_to_the_units_inbox()
     {
         var code = await ReportCompanyAsync("宁夏书面查询测试商贸有限公司");

@@ -64,6 +64,21 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
     }
 
     [Fact]
+    public async Task A_request_registered_by_a_reviewer_is_not_approved_by_the_same_reviewer()
+    {
+        var reviewer = SharingApp.Staff("desk-" + Guid.NewGuid().ToString("N")[..6], StaffRoles.Reviewer);
+        var submitted = await WithAsync(s => s.GetRequiredService<QueryRequests>()
+            .SubmitAsync(reviewer, new RequestInput(app.UnitIds["user"], ReportingApp.Company(ReportingApp.Next()), ["XZCF"], "纸质公函登记"), [File(AttachmentKind.OfficialLetter)]));
+        Assert.True(submitted.IsOk, string.Join("; ", submitted.Errors.Select(e => e.Message)));
+        Assert.Equal(app.UnitIds["user"], submitted.Value!.UnitId);
+        var own = await WithAsync(s => s.GetRequiredService<QueryRequests>().ReviewAsync(reviewer, submitted.Value.Id, true, "同意"));
+        Assert.Equal("request.self_review", own.Code);
+        Assert.Equal(RequestStatus.Submitted, await app.WithDbAsync(db => db.QueryRequests.Where(r => r.Id == submitted.Value.Id).Select(r => r.Status).SingleAsync()));
+        // Not approved, so not fulfillable either.
+        Assert.Equal("request.not_approved", (await WithAsync(s => s.GetRequiredService<QueryRequests>().FulfilAsync(SharingApp.Staff("q9", StaffRoles.Querier), submitted.Value.Id))).Code);
+    }
+
+    [Fact]
     public async Task A_file_that_claims_to_be_a_PDF_but_is_not_is_refused_and_nothing_is_kept()
     {
         var before = Directory.Exists(app.AttachmentDirectory) ? Directory.GetFiles(app.AttachmentDirectory).Length : 0;
