@@ -102,8 +102,14 @@ public class SharingConsoleTests(BrowserFixture fixture) : IClassFixture<Browser
         {
             var subscription = new CreditShare.Web.Features.Sharing.WebhookSubscription
             {
-                UnitId = app.UnitIds["user"], Url = "https://hooks.example.cn/credit", Categories = ["XZCF"], SecretCipher = "x",
-                CreatedAt = app.Clock.GetUtcNow(), CreatedBy = "cert:1", Attempts = 2, NextAttemptAt = app.Clock.GetUtcNow().AddMinutes(1),
+                UnitId = app.UnitIds["user"],
+                Url = "https://hooks.example.cn/credit",
+                Categories = ["XZCF"],
+                SecretCipher = "x",
+                CreatedAt = app.Clock.GetUtcNow(),
+                CreatedBy = "cert:1",
+                Attempts = 2,
+                NextAttemptAt = app.Clock.GetUtcNow().AddMinutes(1),
             };
             db.WebhookSubscriptions.Add(subscription);
             await db.SaveChangesAsync();

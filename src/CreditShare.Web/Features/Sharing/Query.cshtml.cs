@@ -87,7 +87,9 @@ public sealed class QueryModel(AppDbContext db, SharedData data, SharedExports e
             Result = await data.SubjectAsync(subject, code, Share);
             await audit.WriteAsync(new AuditRecord(AuditEvent.Data_ConsoleQueried, AuditOutcome.Success)
             {
-                Target = $"subject:{subject.Id}", Purpose = StatedPurpose, ResultCount = Result.Records.Count,
+                Target = $"subject:{subject.Id}",
+                Purpose = StatedPurpose,
+                ResultCount = Result.Records.Count,
                 Shared = new SharedRecords(Share.UnitId, "console", [.. Result.Records.Select(r => r.Id)]),
             });
             return Page();

@@ -400,8 +400,15 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Webh
             var now = time.GetUtcNow();
             db.WebhookDeliveries.Add(new WebhookDelivery
             {
-                SubscriptionId = subscription.Id, DeliveryId = deliveryId, RecordId = change.Change.RecordId, Change = change.Change.Change,
-                Attempt = subscription.Attempts + 1, At = now, StatusCode = status, Error = error, Succeeded = ok,
+                SubscriptionId = subscription.Id,
+                DeliveryId = deliveryId,
+                RecordId = change.Change.RecordId,
+                Change = change.Change.Change,
+                Attempt = subscription.Attempts + 1,
+                At = now,
+                StatusCode = status,
+                Error = error,
+                Succeeded = ok,
             });
             if (!ok)
             {
@@ -439,7 +446,11 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Webh
         {
             await audit.WriteAsync(new AuditRecord(AuditEvent.Data_WebhookDelivered, AuditOutcome.Success)
             {
-                Account = "system", UnitCode = unitCode, Target = $"webhook:{subscription.Id}", Purpose = "实时推送", ResultCount = delivered.Count,
+                Account = "system",
+                UnitCode = unitCode,
+                Target = $"webhook:{subscription.Id}",
+                Purpose = "实时推送",
+                ResultCount = delivered.Count,
                 Shared = new SharedRecords(subscription.UnitId, "webhook", delivered),
             }, cancellationToken);
         }
