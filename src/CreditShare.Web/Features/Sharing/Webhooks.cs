@@ -310,7 +310,8 @@ public static class WebhookApi
 
 /// <summary>
 /// Pushes changes to subscriptions: follows the change feed from each subscription's cursor, one change per signed
-/// request, moving the cursor only after the receiver answered 2xx. A failure is retried with exponential backoff from
+/// request, moving the cursor only after the receiver answered 2xx — at least once, so receivers drop a repeat by
+/// record id and version. A failure is retried with exponential backoff from
 /// the same change (order is kept); after <see cref="WebhookOptions.RetryFor"/> of failures the subscription is marked
 /// failing and waits for the unit to resume it.
 /// </summary>
@@ -391,7 +392,6 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Webh
         var share = await data.ShareAsync(subscription.UnitId, cancellationToken);
         var unitCode = await db.Units.Where(u => u.Id == subscription.UnitId).Select(u => u.Uscc).FirstAsync(cancellationToken);
         var (changes, next, _) = await data.ChangesAsync(share, new FeedPosition(subscription.CursorTx, subscription.CursorId), 50, subscription.Categories, cancellationToken);
-        var delivered = new List<long>();
         var failed = false;
         foreach (var change in changes)
         {
@@ -429,9 +429,16 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Webh
 
             (subscription.CursorTx, subscription.CursorId) = (change.Position.Tx, change.Position.Id);
             (subscription.Attempts, subscription.FirstFailureAt, subscription.NextAttemptAt) = (0, null, null);
+            // The cursor is saved and the handing-out audited after every accepted change: a crash repeats at most the
+            // change in flight.
+            await db.SaveChangesAsync(cancellationToken);
             if (change.Change.Record is not null)
             {
-                delivered.Add(change.Change.RecordId);
+                await audit.WriteAsync(new AuditRecord(AuditEvent.Data_WebhookDelivered, AuditOutcome.Success)
+                {
+                    Account = "system", UnitCode = unitCode, Target = $"webhook:{subscription.Id}", Purpose = "实时推送", ResultCount = 1,
+                    Detail = $"delivery={deliveryId}", Shared = new SharedRecords(subscription.UnitId, "webhook", [change.Change.RecordId]),
+                }, cancellationToken);
             }
         }
 
@@ -442,18 +449,6 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Webh
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        if (delivered.Count > 0)
-        {
-            await audit.WriteAsync(new AuditRecord(AuditEvent.Data_WebhookDelivered, AuditOutcome.Success)
-            {
-                Account = "system",
-                UnitCode = unitCode,
-                Target = $"webhook:{subscription.Id}",
-                Purpose = "实时推送",
-                ResultCount = delivered.Count,
-                Shared = new SharedRecords(subscription.UnitId, "webhook", delivered),
-            }, cancellationToken);
-        }
     }
 
     private async Task<(bool Ok, int? Status, string? Error)> PostAsync(Guid deliveryId, WebhookSubscription subscription, string secret, PositionedChange change, CancellationToken cancellationToken)
