@@ -134,5 +134,5 @@ public static class SharingApi
 
     private static string Certificate(HttpContext http) => $"cert={http.User.FindFirst(CurrentUser.CertificateSerialClaim)?.Value}";
 
-    private static string Clip(string value) => value.Length > 40 ? value[..40] : PersonalMask.Scrub(value);
+    private static string Clip(string value) => PersonalMask.Scrub(value.Length > 40 ? value[..40] : value);
 }
