@@ -24,7 +24,7 @@ public sealed class WebhookOptions
     /// <summary>Trust receivers whose certificate the platform's own CA issued (internal receivers, tests).</summary>
     public bool TrustPlatformCa { get; set; }
 
-    /// <summary>Whether this instance delivers; with several instances, exactly one should.</summary>
+    /// <summary>Whether this instance delivers (on PostgreSQL several may: an advisory lock lets one round run at a time).</summary>
     public bool Dispatch { get; set; } = true;
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -372,15 +372,47 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Webh
         }
     }
 
+    private const long DispatchLockKey = 0x43726564_486F6F6B; // "CredHook"
+
     private async Task RunDueAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        if (!db.IsSqlite)
+        {
+            // Several instances may dispatch; one round at a time across all of them, so no change goes out twice. The
+            // session lock lives on this context's connection, held open for the round (no transaction: an open
+            // transaction with writes would hold back the feed's horizon).
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            var locked = await db.Database.SqlQueryRaw<bool>($"SELECT pg_try_advisory_lock({DispatchLockKey}) AS \"Value\"").SingleAsync(cancellationToken);
+            if (!locked)
+            {
+                return;
+            }
+
+            try
+            {
+                await RunDueAsync(scope.ServiceProvider, db, cancellationToken);
+            }
+            finally
+            {
+                await db.Database.SqlQueryRaw<bool>($"SELECT pg_advisory_unlock({DispatchLockKey}) AS \"Value\"").SingleAsync(CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
+
+            return;
+        }
+
+        await RunDueAsync(scope.ServiceProvider, db, cancellationToken);
+    }
+
+    private async Task RunDueAsync(IServiceProvider services, AppDbContext db, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var due = await db.WebhookSubscriptions.Where(s => s.Status == WebhookStatus.Active).ToListAsync(cancellationToken);
         foreach (var subscription in due.Where(s => s.NextAttemptAt is null || s.NextAttemptAt <= now))
         {
-            await DeliverAsync(scope.ServiceProvider, db, subscription, cancellationToken);
+            await DeliverAsync(services, db, subscription, cancellationToken);
         }
     }
 

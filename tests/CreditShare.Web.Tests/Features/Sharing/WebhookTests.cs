@@ -153,6 +153,26 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         Assert.Equal(record, JsonDocument.Parse(receiver.Received.Last().Body).RootElement.GetProperty("change").GetProperty("recordId").GetInt64());
     }
 
+    [Fact]
+    public async Task Two_instances_dispatching_at_once_deliver_each_change_once()
+    {
+        if (app.Database.Provider != "Postgres")
+        {
+            // The embedded provider runs one instance; the cross-instance lock is PostgreSQL's advisory lock.
+            return;
+        }
+
+        await using var receiver = await WebhookReceiver.StartAsync(app.PkiPaths);
+        var (client, _, _) = await SubscribeAsync(receiver);
+        using var _ = client;
+        var ids = await app.ReportAsync("source", "XZCF", [.. Enumerable.Range(0, 20).Select(_ => ReportingApp.Penalty(ReportingApp.Next()))]);
+        var other = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<WebhookDispatcher>(app.Services);
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? app.Services.GetRequiredService<WebhookDispatcher>() : other).RunOnceAsync(CancellationToken.None)));
+        await DeliverAsync();
+        var delivered = receiver.Received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("change").GetProperty("recordId").GetInt64()).ToList();
+        Assert.Equal(ids, delivered);
+    }
+
     [Theory]
     [InlineData("https://10.0.0.5/hook", "webhook.address_not_allowed")]
     [InlineData("https://169.254.169.254/latest/meta-data", "webhook.address_not_allowed")]
