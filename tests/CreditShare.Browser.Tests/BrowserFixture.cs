@@ -47,6 +47,21 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A new staff account with the role, signed in through the pages with password and TOTP.</summary>
+    public async Task<IPage> SignedInAsync(string role, string unit = "center")
+    {
+        var staff = await App.CreateStaffAsync(role, unit);
+        var page = await NewPageAsync();
+        await page.GotoAsync("/SignIn");
+        await page.GetByLabel("用户名").FillAsync(staff.UserName);
+        await page.GetByLabel("密码").FillAsync(staff.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+        await page.GetByLabel("动态口令").FillAsync(App.TotpNow(staff));
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/$"));
+        return page;
+    }
+
     /// <summary>Saves a screenshot for the README when CREDITSHARE_SCREENSHOTS names a folder.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

@@ -113,20 +113,7 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         Assert.Contains("/SignIn/Denied", page.Url);
     }
 
-    private async Task<IPage> SignedInAsync(string role)
-    {
-        var app = fixture.App;
-        var staff = await app.CreateStaffAsync(role);
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/SignIn");
-        await page.GetByLabel("用户名").FillAsync(staff.UserName);
-        await page.GetByLabel("密码").FillAsync(staff.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
-        await page.GetByLabel("动态口令").FillAsync(app.TotpNow(staff));
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/$"));
-        return page;
-    }
+    private Task<IPage> SignedInAsync(string role) => fixture.SignedInAsync(role);
 
     [Fact]
     public async Task The_system_administrator_edits_a_category_into_a_new_version()

@@ -9,20 +9,7 @@ namespace CreditShare.Browser.Tests;
 /// <summary>Sharing in the console: a grant asked for and approved, a data-user query with purpose and export, the export traced, a formal request end to end.</summary>
 public class SharingConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private async Task<IPage> SignedInAsync(string role, string unit = "center")
-    {
-        var app = fixture.App;
-        var staff = await app.CreateStaffAsync(role, unit);
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/SignIn");
-        await page.GetByLabel("用户名").FillAsync(staff.UserName);
-        await page.GetByLabel("密码").FillAsync(staff.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
-        await page.GetByLabel("动态口令").FillAsync(app.TotpNow(staff));
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/$"));
-        return page;
-    }
+    private Task<IPage> SignedInAsync(string role, string unit = "center") => fixture.SignedInAsync(role, unit);
 
     private async Task<string> ReportCompanyAsync(string name)
     {

@@ -59,6 +59,7 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         }
 
         await writing;
+        await app.FeedReachesAsync([.. written]);
         while (true)
         {
             var page = await PageAsync(consumer, cursor, 25);
@@ -95,11 +96,12 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
             var tx = await ChangeFeed.StampAsync(db);
             await db.CreditRecords.Where(r => r.Id == early).ExecuteUpdateAsync(
                 u => u.SetProperty(r => r.ChangeTx, tx));
-            var late = (await app.ReportAsync("writer", "XZCF", ReportingApp.Penalty(ReportingApp.Next())))[0];
+            var late = (await app.ReportAsync("writer", "XZCF", waitForFeed: false, ReportingApp.Penalty(ReportingApp.Next())))[0];
             var meanwhile = await PageAsync(consumer, cursor, 1000);
             Assert.DoesNotContain(late, meanwhile.Changes.Select(c => c.GetProperty("recordId").GetInt64()));
             cursor = meanwhile.Next;
             await transaction.CommitAsync();
+            await app.FeedReachesAsync([early, late]);
             var after = (await PageAsync(consumer, cursor, 1000)).Changes.Select(c => c.GetProperty("recordId").GetInt64()).ToList();
             Assert.Equal([early, late], after);
         }
@@ -130,6 +132,7 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         // The announcer's own loop wakes up on the clock too; either of them may do the work.
         app.Clock.Advance(TimeSpan.FromDays(1));
         await announcer.AnnounceAsync();
+        await app.FeedReachesAsync([id]);
         var expired = (await PageAsync(consumer, page.Next, 1000)).Changes.Single(c => c.GetProperty("recordId").GetInt64() == id);
         Assert.Equal("expired", expired.GetProperty("change").GetString());
         Assert.Equal(0, await announcer.AnnounceAsync());

@@ -164,6 +164,7 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         using var source = app.Unit("source");
         var withdrawn = await source.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new { sourceKey = record["CF_WSH"], reason = "决定已被撤销" });
         Assert.True(withdrawn.IsSuccessStatusCode, await withdrawn.Content.ReadAsStringAsync());
+        await app.FeedReachesAsync([ids[0]]);
         var (all, end) = await DrainAsync(user, start.Next);
         Assert.Empty((await DrainAsync(user, end)).Changes);
         var last = Assert.Single(all, c => c.GetProperty("recordId").GetInt64() == ids[0]);

@@ -66,8 +66,28 @@ public class SharingApp : ReportingApp
         return approved.Value!;
     }
 
+    /// <summary>
+    /// Waits until the feed may carry these records: on PostgreSQL the feed stops at the oldest transaction still running
+    /// anywhere in the cluster, and tests of other classes (other databases, same cluster) run long ones meanwhile.
+    /// </summary>
+    public async Task FeedReachesAsync(IReadOnlyCollection<long> ids)
+    {
+        var positions = await WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.CreditRecords.Where(r => ids.Contains(r.Id)).Select(r => r.ChangeTx)));
+        var last = positions.Max();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (await WithDbAsync(db => ChangeFeed.HorizonAsync(db)) <= last)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the change feed's horizon did not pass the records within 90 s");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Reports records as the source unit and returns their ids.</summary>
-    public async Task<long[]> ReportAsync(string unit, string category, params Dictionary<string, string?>[] records)
+    public Task<long[]> ReportAsync(string unit, string category, params Dictionary<string, string?>[] records) => ReportAsync(unit, category, true, records);
+
+    /// <summary>Reports records and, unless told not to, waits until the change feed may carry them.</summary>
+    public async Task<long[]> ReportAsync(string unit, string category, bool waitForFeed, params Dictionary<string, string?>[] records)
     {
         using var client = Unit(unit);
         var response = await client.PostAsJsonAsync($"/api/v1/reports/{category}", records);
@@ -75,6 +95,12 @@ public class SharingApp : ReportingApp
         Assert.True(response.IsSuccessStatusCode, text);
         var result = JsonDocument.Parse(text).RootElement;
         Assert.Equal(records.Length, result.GetProperty("accepted").GetInt32() + result.GetProperty("unchanged").GetInt32());
-        return [.. result.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("recordId").GetInt64())];
+        long[] ids = [.. result.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("recordId").GetInt64())];
+        if (waitForFeed)
+        {
+            await FeedReachesAsync(ids);
+        }
+
+        return ids;
     }
 }
