@@ -468,8 +468,13 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Webh
             {
                 await audit.WriteAsync(new AuditRecord(AuditEvent.Data_WebhookDelivered, AuditOutcome.Success)
                 {
-                    Account = "system", UnitCode = unitCode, Target = $"webhook:{subscription.Id}", Purpose = "实时推送", ResultCount = 1,
-                    Detail = $"delivery={deliveryId}", Shared = new SharedRecords(subscription.UnitId, "webhook", [change.Change.RecordId]),
+                    Account = "system",
+                    UnitCode = unitCode,
+                    Target = $"webhook:{subscription.Id}",
+                    Purpose = "实时推送",
+                    ResultCount = 1,
+                    Detail = $"delivery={deliveryId}",
+                    Shared = new SharedRecords(subscription.UnitId, "webhook", [change.Change.RecordId]),
                 }, cancellationToken);
             }
         }
