@@ -83,5 +83,9 @@ public class ReportingApp : KestrelApp
         return first17 + CitizenIdNumber.ComputeCheckCharacter(first17);
     }
 
-    public static int Next() => Interlocked.Increment(ref serial) + (Random.Shared.Next(1, 9000) * 1000);
+    // A random base per process (runs differ) plus a counter: never the same number twice in one process — a repeat would
+    // be the same record, reported "unchanged".
+    private static readonly int Base = Random.Shared.Next(1, 1000) * 1_000_000;
+
+    public static int Next() => Base + Interlocked.Increment(ref serial);
 }
