@@ -118,7 +118,8 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
         var ids = string.Join(',', shared.RecordIds.Distinct().Order());
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ids)));
         var facts = $"unit={shared.UnitId};channel={shared.Channel};records={shared.RecordIds.Distinct().Count()};ids_sha256={hash}";
-        return string.IsNullOrEmpty(detail) ? facts : $"{detail};{facts}";
+        // The facts first: a long detail is clipped at its end, never these.
+        return string.IsNullOrEmpty(detail) ? facts : $"{facts};{detail}";
     }
 
     public Task WriteAsync(AuditEvent auditEvent, string outcome, string? target = null, string? detail = null, CancellationToken cancellationToken = default) =>
