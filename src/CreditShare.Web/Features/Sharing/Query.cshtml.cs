@@ -84,6 +84,13 @@ public sealed class QueryModel(AppDbContext db, SharedData data, SharedExports e
                 return Page();
             }
 
+            if (subject.Type == SubjectType.NaturalPerson && !Share.NaturalPersons)
+            {
+                await audit.WriteAsync(new AuditRecord(AuditEvent.Data_SharingRefused, AuditOutcome.Refused) { Target = $"subject:{subject.Id}", Purpose = StatedPurpose, Detail = "natural_person_market" });
+                ModelState.AddModelError(nameof(Q), UnitShare.NaturalPersonRefusal);
+                return Page();
+            }
+
             Result = await data.SubjectAsync(subject, code, Share);
             await audit.WriteAsync(new AuditRecord(AuditEvent.Data_ConsoleQueried, AuditOutcome.Success)
             {
@@ -122,7 +129,7 @@ public sealed class QueryModel(AppDbContext db, SharedData data, SharedExports e
 
         var share = await data.ShareAsync(User.UnitId());
         var subject = await data.FindSubjectAsync(Code);
-        if (subject is null || share.Fields.Count == 0)
+        if (subject is null || share.Fields.Count == 0 || (subject.Type == SubjectType.NaturalPerson && !share.NaturalPersons))
         {
             return NotFound();
         }

@@ -153,14 +153,17 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
         }
 
         var now = time.GetUtcNow();
+        // An 18-digit code can pass both checks by chance: taken as an ID number, it is kept encrypted and the request
+        // needs the person's consent — the safe side.
+        bool IsIdNumber(string code) => CitizenIdNumber.Check(code, today).IsValid;
         var request = new QueryRequest
         {
             Number = $"CX{now.ToOffset(TimeSpan.FromHours(8)):yyyyMMdd}-{RandomNumberGenerator.GetInt32(0, 1_000_000):D6}",
             UnitId = unitId,
-            Subjects = [.. lines.Select(l => l.Length == 18 && UnifiedSocialCreditCode.Check(l).IsValid ? l : protector.Protect(l))],
+            Subjects = [.. lines.Select(l => IsIdNumber(l) ? protector.Protect(l) : l)],
             Categories = categories,
             Purpose = input.Purpose!.Trim(),
-            InvolvesNaturalPerson = lines.Any(l => !UnifiedSocialCreditCode.Check(l).IsValid),
+            InvolvesNaturalPerson = lines.Any(IsIdNumber),
             Status = RequestStatus.Submitted,
             SubmittedBy = who.Actor(),
             SubmittedAt = now,

@@ -82,17 +82,36 @@ public sealed class SharedData(AppDbContext db, CatalogService catalog, Personal
 
     public Task<UnitShare> ShareAsync(int unitId, CancellationToken cancellationToken = default) => UnitShare.ForAsync(db, catalog, unitId, Today, cancellationToken);
 
-    /// <summary>Finds a subject by USCC, or by ID number through the keyed hash (the number itself is not stored in clear).</summary>
+    /// <summary>
+    /// Finds a subject by ID number through the keyed hash (the number itself is not stored in clear), or by USCC — an
+    /// 18-digit code can pass both checks, so both are tried.
+    /// </summary>
     public async Task<Subject?> FindSubjectAsync(string code, CancellationToken cancellationToken = default)
     {
         var normalized = CodeText.Normalize(code).ToUpperInvariant();
-        var key = CitizenIdNumber.Check(normalized, Today).IsValid ? protector.LookupHash($"身份证:{normalized}") : normalized;
-        return await db.Subjects.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, cancellationToken);
+        List<string> keys = [];
+        if (CitizenIdNumber.Check(normalized, Today).IsValid)
+        {
+            keys.Add(protector.LookupHash($"身份证:{normalized}"));
+        }
+
+        if (UnifiedSocialCreditCode.Check(normalized).IsValid)
+        {
+            keys.Add(normalized);
+        }
+
+        return keys.Count == 0 ? null : await db.Subjects.AsNoTracking().Where(s => keys.Contains(s.Key)).OrderBy(s => s.Type == SubjectType.NaturalPerson ? 0 : 1)
+            .FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>The subject's shareable records in the given fields (a unit's share, or a formal request's scope).</summary>
     public async Task<SharedSubject> SubjectAsync(Subject subject, string code, UnitShare share, CancellationToken cancellationToken = default)
     {
+        if (subject.Type == SubjectType.NaturalPerson && !share.NaturalPersons)
+        {
+            throw new InvalidOperationException("Callers refuse natural persons to this unit before asking for records.");
+        }
+
         var today = Today;
         var categories = share.Categories.ToList();
         var records = await db.CreditRecords.AsNoTracking()
@@ -128,14 +147,19 @@ public sealed class SharedData(AppDbContext db, CatalogService catalog, Personal
         var rows = await db.CreditRecords.AsNoTracking()
             .Where(r => categories.Contains(r.CategoryCode) && r.ChangeTx < horizon && (r.ChangeTx > tx || (r.ChangeTx == tx && r.Id > id)))
             .OrderBy(r => r.ChangeTx).ThenBy(r => r.Id).Take(limit + 1)
-            .Select(r => new { Record = r, Subject = db.Subjects.Where(s => s.Id == r.SubjectId).Select(s => s.Uscc).FirstOrDefault() })
+            .Select(r => new
+            {
+                Record = r,
+                Subject = db.Subjects.Where(s => s.Id == r.SubjectId).Select(s => s.Uscc).FirstOrDefault(),
+                Person = db.Subjects.Any(s => s.Id == r.SubjectId && s.Type == SubjectType.NaturalPerson),
+            })
             .ToListAsync(cancellationToken);
         var hasMore = rows.Count > limit;
         var page = rows.Take(limit).ToList();
         var units = await UnitNamesAsync(cancellationToken);
         var today = Today;
         var changes = new List<PositionedChange>();
-        foreach (var row in page.Where(r => share.Allows(r.Record)))
+        foreach (var row in page.Where(r => share.Allows(r.Record) && (share.NaturalPersons || !r.Person)))
         {
             var r = row.Record;
             var kind = r.Status == RecordStatus.Withdrawn ? ChangeKinds.Withdrawn

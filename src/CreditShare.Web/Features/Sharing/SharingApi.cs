@@ -66,6 +66,12 @@ public static class SharingApi
             return Problems.NotFound("subject.not_found", "平台中没有该代码对应的主体");
         }
 
+        if (subject.Type == Core.Catalog.SubjectType.NaturalPerson && !share.NaturalPersons)
+        {
+            return await RefusedAsync(audit, $"subject:{subject.Id}", purpose, "natural_person_market",
+                Problems.Forbidden("sharing.natural_person_consent_required", UnitShare.NaturalPersonRefusal));
+        }
+
         var result = await data.SubjectAsync(subject, PersonalMask.Scrub(code.Trim()), share, http.RequestAborted);
         await audit.WriteAsync(new AuditRecord(AuditEvent.Data_SharedSubject, AuditOutcome.Success)
         {

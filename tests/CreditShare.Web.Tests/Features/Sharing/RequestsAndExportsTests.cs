@@ -64,6 +64,18 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
     }
 
     [Fact]
+    public async Task An_ID_number_that_also_passes_the_USCC_check_is_taken_as_a_person()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var both = Enumerable.Range(0, 100_000).Select(ReportingApp.IdNumber)
+            .First(n => CreditShare.Core.Codes.UnifiedSocialCreditCode.Check(n).IsValid && CreditShare.Core.Codes.CitizenIdNumber.Check(n, today).IsValid);
+        var submitted = await WithAsync(s => s.GetRequiredService<QueryRequests>().SubmitAsync(SharingApp.Staff("uq3", StaffRoles.UserUnitQuerier, app.UnitIds["user"]),
+            new RequestInput(0, both, ["XZCF"], "社会救助资格审核"), [File(AttachmentKind.OfficialLetter)]));
+        Assert.True(submitted.Value!.InvolvesNaturalPerson);
+        Assert.DoesNotContain(both, string.Join(",", submitted.Value.Subjects));
+    }
+
+    [Fact]
     public async Task A_request_registered_by_a_reviewer_is_not_approved_by_the_same_reviewer()
     {
         var reviewer = SharingApp.Staff("desk-" + Guid.NewGuid().ToString("N")[..6], StaffRoles.Reviewer);

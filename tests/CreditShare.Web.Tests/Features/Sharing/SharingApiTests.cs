@@ -92,6 +92,26 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
     }
 
     [Fact]
+    public async Task A_credit_agency_gets_no_natural_person_through_a_grant_neither_by_ID_number_nor_in_the_feed()
+    {
+        var key = $"agency{Guid.NewGuid():N}";
+        using var agency = await app.NewUnitAsync(key, "测试征信服务有限公司", ["credit_agency"]);
+        await app.GrantAsync(key, "XZCF", ["CF_XDR_MC", "CF_WSH", "CF_CFLB"]);
+        var id = ReportingApp.IdNumber(ReportingApp.Next());
+        var company = ReportingApp.Company(ReportingApp.Next());
+        var person = (await app.ReportAsync("source", "XZCF", ReportingApp.PersonPenalty(ReportingApp.Next(), id)))[0];
+        var firm = (await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next(), company)))[0];
+
+        var refused = await JsonAsync(await agency.GetAsync($"/api/v1/shared/subjects/{id}?purpose={Purpose}"), HttpStatusCode.Forbidden);
+        Assert.Equal("sharing.natural_person_consent_required", refused.GetProperty("code").GetString());
+        Assert.Single((await JsonAsync(await agency.GetAsync($"/api/v1/shared/subjects/{company}?purpose={Purpose}"))).GetProperty("records").EnumerateArray());
+        var (changes, _) = await DrainAsync(agency, null);
+        var seen = changes.Select(c => c.GetProperty("recordId").GetInt64()).ToList();
+        Assert.Contains(firm, seen);
+        Assert.DoesNotContain(person, seen);
+    }
+
+    [Fact]
     public async Task A_call_without_purpose_or_from_a_unit_without_grants_gets_nothing_and_is_audited()
     {
         var company = ReportingApp.Company(ReportingApp.Next());
