@@ -73,6 +73,7 @@ public enum AuditEvent
     Request_Rejected = 1822,
     Request_Fulfilled = 1823,
     Request_Refused = 1824,
+    Request_DocumentAdded = 1825,
 
     // 2000: reads of non-public credit data
     Data_SubjectViewed = 2000,
@@ -153,6 +154,7 @@ public static class AuditEventNames
         AuditEvent.Request_Rejected => "驳回书面查询申请",
         AuditEvent.Request_Fulfilled => "办结书面查询申请",
         AuditEvent.Request_Refused => "书面查询申请操作被拒绝",
+        AuditEvent.Request_DocumentAdded => "补充书面查询申请材料",
         AuditEvent.Data_SharedSubject => "共享接口查询主体",
         AuditEvent.Data_SharedChanges => "共享接口读取变更",
         AuditEvent.Data_WebhookDelivered => "推送共享数据",

@@ -195,6 +195,8 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
         }
 
         await StoreAsync(request, [file], who.Actor(), async () => await db.SaveChangesAsync());
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Request_DocumentAdded, AuditOutcome.Success)
+        { Target = $"request:{request.Number}", Detail = $"kind={file.Kind};bytes={file.Content.Length}" });
         return Outcome<QueryRequest>.Ok(request);
     }
 

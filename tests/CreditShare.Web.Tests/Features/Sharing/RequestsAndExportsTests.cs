@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CreditShare.Core.Accounts;
+using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Tests.Features.Reporting;
 using DocumentFormat.OpenXml.Packaging;
@@ -43,6 +44,11 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
         await WithAsync(s => s.GetRequiredService<QueryRequests>().AddAttachmentAsync(userQuerier, request.Id, File(AttachmentKind.AgentIdCopy, "agent.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2])));
         Assert.Equal("request.reviewer_required", (await WithAsync(s => s.GetRequiredService<QueryRequests>().ReviewAsync(SharingApp.Staff("qq", StaffRoles.Querier), request.Id, true, "ok"))).Code);
         Assert.True((await WithAsync(s => s.GetRequiredService<QueryRequests>().ReviewAsync(reviewer, request.Id, true, "材料齐全，同意"))).IsOk);
+        var steps = await app.WithDbAsync(db => db.AuditEntries.Where(e => e.Target == $"request:{request.Number}").OrderBy(e => e.Sequence).Select(e => e.EventCode).ToListAsync());
+        // Every step is audited, the refused ones too.
+        AuditEvent[] expected = [AuditEvent.Request_Submitted, AuditEvent.Request_Refused, AuditEvent.Request_DocumentAdded, AuditEvent.Request_Refused,
+            AuditEvent.Request_DocumentAdded, AuditEvent.Request_Refused, AuditEvent.Request_Approved];
+        Assert.Equal(expected.Select(e => (int)e), steps);
 
         // The reviewer cannot fulfil; another querier can.
         var asReviewer = SharingApp.Staff("rv", StaffRoles.Querier);
