@@ -58,6 +58,11 @@ public sealed class AuditArchiver(AppDbContext db, AuditWriter audit, TimeProvid
             return new ArchiveResult(0, null, null, null);
         }
 
+        // The records an entry handed out go with it into the archive (art. 23): the chained detail holds their hash.
+        var (from, to) = (entries[0].Sequence, entries[^1].Sequence);
+        var shared = (await db.SharedRecordAccesses.AsNoTracking().Where(a => a.AuditSequence >= from && a.AuditSequence <= to)
+                .OrderBy(a => a.AuditSequence).ThenBy(a => a.RecordId).ToListAsync(cancellationToken))
+            .GroupBy(a => a.AuditSequence).ToDictionary(g => g.Key, g => g.ToList());
         Directory.CreateDirectory(options.Value.ArchiveDirectory);
         var name = $"audit-{entries[0].Sequence:D12}-{entries[^1].Sequence:D12}.jsonl";
         var path = Path.Combine(options.Value.ArchiveDirectory, name);
@@ -66,7 +71,18 @@ public sealed class AuditArchiver(AppDbContext db, AuditWriter audit, TimeProvid
         {
             foreach (var entry in entries)
             {
-                await writer.WriteLineAsync(JsonSerializer.Serialize(entry, Json));
+                var line = JsonSerializer.SerializeToNode(entry, Json)!.AsObject();
+                if (shared.TryGetValue(entry.Sequence, out var handed))
+                {
+                    line["sharedRecords"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["unitId"] = handed[0].UnitId,
+                        ["channel"] = handed[0].Channel,
+                        ["recordIds"] = new System.Text.Json.Nodes.JsonArray([.. handed.Select(a => (System.Text.Json.Nodes.JsonNode?)a.RecordId)]),
+                    };
+                }
+
+                await writer.WriteLineAsync(line.ToJsonString(Json));
             }
 
             await writer.FlushAsync(cancellationToken);

@@ -122,8 +122,10 @@ public sealed class AuditTamperTests : IAsyncLifetime
     [Fact]
     public async Task Entries_past_retention_are_archived_with_their_hashes_and_the_chain_continues_from_the_archive()
     {
-        app.Clock.Advance(TimeSpan.FromDays(181));
         var writer = app.Services.GetRequiredService<AuditWriter>();
+        var handing = await writer.WriteAsync(new AuditRecord(AuditEvent.Data_SharedSubject, AuditOutcome.Success)
+        { Account = "cert:1", Purpose = "核查", Shared = new SharedRecords(app.UnitIds["user"], "api", [9, 7]) });
+        app.Clock.Advance(TimeSpan.FromDays(181));
         await writer.WriteAsync(new AuditRecord(AuditEvent.Audit_Viewed, AuditOutcome.Success) { Account = "recent" });
 
         ArchiveResult result;
@@ -136,6 +138,10 @@ public sealed class AuditTamperTests : IAsyncLifetime
         Assert.True(result.Entries >= 20);
         var lines = await File.ReadAllLinesAsync(Path.Combine(app.ArchiveDirectory, result.FileName!));
         Assert.Equal(result.Entries, lines.Length);
+        // The records the entry handed out are archived with it.
+        var handed = lines.Select(l => JsonDocument.Parse(l).RootElement).Single(e => e.GetProperty("sequence").GetInt64() == handing).GetProperty("sharedRecords");
+        Assert.Equal((app.UnitIds["user"], "api"), (handed.GetProperty("unitId").GetInt32(), handed.GetProperty("channel").GetString()));
+        Assert.Equal([7L, 9L], handed.GetProperty("recordIds").EnumerateArray().Select(r => r.GetInt64()));
         var last = JsonDocument.Parse(lines[^1]).RootElement;
         Assert.Equal(result.ToSequence, last.GetProperty("sequence").GetInt64());
         var archive = await app.WithDbAsync(db => db.AuditArchives.SingleAsync());
