@@ -23,7 +23,16 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly string pki = Directory.CreateTempSubdirectory("creditshare-pki-").FullName;
     private int counter;
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    private FakeTimeProvider? clock;
+
+    /// <summary>The app's clock. It starts at <see cref="ClockStart"/>; tests move it forward.</summary>
+    public FakeTimeProvider Clock => clock ??= new(ClockStart);
+
+    /// <summary>
+    /// Where the clock starts. Apps that speak real TLS keep today (the handshake checks certificates against the
+    /// machine's clock); an app whose tests depend on the day overrides this with a fixed date.
+    /// </summary>
+    protected virtual DateTimeOffset ClockStart => DateTimeOffset.UtcNow;
 
     public TestDatabase Database { get; } = TestDatabase.Create();
 

@@ -67,4 +67,26 @@ public static class ReportingPeriods
             period = Containing(frequency, deadlineDay, period.Start.AddDays(-1))!.Value;
         }
     }
+
+    /// <summary>
+    /// The periods among <paramref name="periods"/> that were met. Windows overlap (November's runs to 10 December,
+    /// December's starts on the 1st), so each batch counts for one period only: the earliest period whose window
+    /// (its first day to its deadline) contains the batch's day and that no earlier batch has already met.
+    /// </summary>
+    public static IReadOnlySet<ReportingPeriod> Met(IEnumerable<ReportingPeriod> periods, IEnumerable<DateOnly> batchDays)
+    {
+        var open = periods.OrderBy(p => p.Start).ToList();
+        var met = new HashSet<ReportingPeriod>();
+        foreach (var day in batchDays.Order())
+        {
+            var index = open.FindIndex(p => p.Start <= day && day <= p.Due);
+            if (index >= 0)
+            {
+                met.Add(open[index]);
+                open.RemoveAt(index);
+            }
+        }
+
+        return met;
+    }
 }

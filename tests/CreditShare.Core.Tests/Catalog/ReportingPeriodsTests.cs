@@ -33,4 +33,20 @@ public class ReportingPeriodsTests
     [InlineData(ReportingFrequency.Monthly, 29)]
     public void Impossible_deadline_days_are_refused(ReportingFrequency frequency, int day) =>
         Assert.Equal("schedule.deadline_day", Assert.Single(ReportingPeriods.Check(frequency, day)).Code);
+
+    [Fact]
+    public void An_early_month_batch_counts_for_the_previous_month_only()
+    {
+        var closed = ReportingPeriods.Closed(ReportingFrequency.Monthly, 10, new DateOnly(2027, 1, 11), 2).ToList();
+        var (december, november) = (closed[0], closed[1]);
+
+        // 3 December lies in November's window (to 10 December) and in December's: it counts once, for November.
+        var met = ReportingPeriods.Met(closed, [new DateOnly(2026, 12, 3)]);
+        Assert.Equal([november], met);
+
+        // A second batch in the overlap counts for the next open period; one after November's deadline only for December.
+        Assert.Equal(2, ReportingPeriods.Met(closed, [new DateOnly(2026, 12, 3), new DateOnly(2026, 12, 5)]).Count);
+        Assert.Equal([december], ReportingPeriods.Met(closed, [new DateOnly(2026, 12, 11), new DateOnly(2026, 12, 20)]));
+        Assert.Empty(ReportingPeriods.Met(closed, [new DateOnly(2026, 10, 31), new DateOnly(2027, 1, 11)]));
+    }
 }

@@ -18,11 +18,11 @@ public sealed class Scorecards(AppDbContext db, TimeProvider time)
 {
     private const int PeriodsForRate = 12;
 
-    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+    private DateOnly Today => ChinaDay(time.GetUtcNow());
+
+    private static DateOnly ChinaDay(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(TimeSpan.FromHours(8)).DateTime);
 
     // In UTC: PostgreSQL stores timestamptz and Npgsql accepts only offset 0.
-    private static DateTimeOffset EndOfDay(DateOnly day) => new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUniversalTime();
-
     private static DateTimeOffset StartOfDay(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUniversalTime();
 
     public async Task<Outcome<ReportingSchedule>> SaveAsync(ClaimsPrincipal actor, int unitId, string categoryCode, ReportingFrequency frequency, int deadlineDay)
@@ -74,11 +74,10 @@ public sealed class Scorecards(AppDbContext db, TimeProvider time)
             var last = await db.ReportBatches.AsNoTracking().Where(b => b.UnitId == schedule.UnitId && b.CategoryCode == schedule.CategoryCode)
                 .OrderByDescending(b => b.ReceivedAt).Select(b => (DateTimeOffset?)b.ReceivedAt).FirstOrDefaultAsync();
 
-            // A period is met when something was reported after the period began and by its deadline.
-            bool Met(ReportingPeriod p) => received.Any(r => r >= StartOfDay(p.Start) && r < EndOfDay(p.Due));
+            var met = ReportingPeriods.Met(closed, received.Select(ChinaDay));
             var lastClosed = closed.Count > 0 ? closed[0] : (ReportingPeriod?)null;
             result.Add(new ScheduleStatus(schedule, units.GetValueOrDefault(schedule.UnitId) ?? "", lastClosed, last,
-                lastClosed is { } p && !Met(p), closed.Count > 0 ? closed.Count(Met) / (double)closed.Count : null));
+                lastClosed is { } p && !met.Contains(p), closed.Count > 0 ? met.Count / (double)closed.Count : null));
         }
 
         return result;

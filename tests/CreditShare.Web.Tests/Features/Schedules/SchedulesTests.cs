@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using CreditShare.Core.Accounts;
-using CreditShare.Core.Reporting;
 using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Features.Schedules;
 using CreditShare.Web.Tests.Features.Reporting;
@@ -9,7 +8,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CreditShare.Web.Tests.Features.Schedules;
 
-public class SchedulesTests(CreditShareApp app) : IClassFixture<CreditShareApp>
+/// <summary>Mid-month, so the batches fall in one monthly window whatever day the tests run.</summary>
+public sealed class SchedulesApp : CreditShareApp
+{
+    protected override DateTimeOffset ClockStart => new(2026, 3, 17, 10, 0, 0, TimeSpan.FromHours(8));
+}
+
+public class SchedulesTests(SchedulesApp app) : IClassFixture<SchedulesApp>
 {
     [Fact]
     public async Task A_unit_that_misses_its_monthly_deadline_is_overdue_until_it_reports_in_time_and_its_scorecard_shows_it()
@@ -42,15 +47,14 @@ public class SchedulesTests(CreditShareApp app) : IClassFixture<CreditShareApp>
             await reporting.SubmitAsync(who, "XZCF", [bad1], null, "b");
         }
 
-        // After the current month's deadline passes, that month counts as met.
-        var now = DateOnly.FromDateTime(app.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
-        var period = ReportingPeriods.Containing(ReportingFrequency.Monthly, 10, now)!.Value;
-        app.Clock.Advance(TimeSpan.FromDays(period.Due.DayNumber - now.DayNumber + 1));
+        // After March's deadline (10 April) passes, March counts as met: both batches fell in its window only.
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 11, 9, 0, 0, TimeSpan.FromHours(8)));
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var statuses = await scope.ServiceProvider.GetRequiredService<Scorecards>().StatusesAsync();
             var status = Assert.Single(statuses, s => s.Schedule.UnitId == app.UnitIds["source"]);
             Assert.False(status.Overdue);
+            Assert.Equal(new DateOnly(2026, 3, 1), status.LastClosed!.Value.Start);
             Assert.Equal(1 / 12.0, status.OnTimeRate!.Value, 3);
             var card = Assert.Single(await scope.ServiceProvider.GetRequiredService<Scorecards>().ScorecardsAsync(), c => c.UnitId == app.UnitIds["source"]);
             Assert.Equal(2, card.RecordsReceived);
