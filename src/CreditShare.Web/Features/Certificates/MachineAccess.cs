@@ -16,13 +16,37 @@ namespace CreditShare.Web.Features.Certificates;
 
 public sealed class ReverseProxyOptions
 {
-    /// <summary>Addresses of the reverse proxies whose X-Forwarded-For and client-certificate headers are believed.</summary>
+    /// <summary>
+    /// Addresses (<c>10.0.0.5</c>) or networks (<c>10.0.0.0/24</c>) of the reverse proxies whose X-Forwarded-For,
+    /// X-Forwarded-Proto and client-certificate headers are believed. Empty: nobody's, not even loopback's.
+    /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 
     public string ClientCertificateHeader { get; set; } = "X-Client-Cert";
 
-    public bool IsTrusted(IPAddress? address) =>
-        address is not null && TrustedProxies.Any(p => IPAddress.TryParse(p, out var trusted) && trusted.Equals(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address));
+    /// <summary>The configured proxies as networks; a bad entry stops the start rather than trusting too much or too little.</summary>
+    public IReadOnlyList<IPNetwork> Networks() => [.. TrustedProxies.Select(Parse)];
+
+    public bool IsTrusted(IPAddress? address) => address is not null && Networks().Any(n => n.Contains(Unmapped(address)));
+
+    /// <summary>A dual-stack socket reports an IPv4 peer as ::ffff:a.b.c.d.</summary>
+    public static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private static IPNetwork Parse(string entry)
+    {
+        if (IPNetwork.TryParse(entry, out var network))
+        {
+            return network;
+        }
+
+        if (IPAddress.TryParse(entry, out var address))
+        {
+            address = Unmapped(address);
+            return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+        }
+
+        throw new InvalidOperationException($"ReverseProxy:TrustedProxies: \"{entry}\" is neither an IP address nor a network (10.0.0.0/24).");
+    }
 }
 
 /// <summary>
