@@ -3,6 +3,7 @@ using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Public;
 using CreditShare.Web.Features.Subjects;
+using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,22 @@ public static class SharingApi
     public static RouteGroupBuilder MapSharing(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/shared").WithTags("数据共享").RequireAuthorization(Policies.UnitSystem);
+        // Before anything else a route does (purpose checks, name resolution, queries): only data users get further.
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var unitId = http.User.UnitId();
+            var db = http.RequestServices.GetRequiredService<AppDbContext>();
+            var roles = await db.Units.Where(u => u.Id == unitId).Select(u => (UnitRoles?)u.Roles).FirstOrDefaultAsync(http.RequestAborted);
+            if (roles is { } r && UnitShare.IsDataUser(r))
+            {
+                return await next(context);
+            }
+
+            return await RefusedAsync(http.RequestServices.GetRequiredService<AuditWriter>(), $"route:{Clip(http.Request.Path.Value ?? "")}",
+                http.Request.Query["purpose"].FirstOrDefault(), "not_data_user",
+                Problems.Forbidden("sharing.not_data_user", "本单位不是数据使用单位，不能调用共享接口"));
+        });
         group.MapGet("/subjects/{code}", SubjectAsync).WithSummary("按主体查询共享信息（统一社会信用代码或身份证号）");
         group.MapGet("/changes", ChangesAsync).WithSummary("增量变更（按游标顺序读取新增、更正、撤销、到期）");
         group.MapGet("/grants", async (HttpContext http, AppDbContext db, SharedData data) =>
@@ -45,7 +62,7 @@ public static class SharingApi
     private static async Task<Results<Ok<SharedSubject>, ProblemHttpResult>> SubjectAsync(string code, string? purpose, HttpContext http, SharedData data,
         AppDbContext db, AuditWriter audit)
     {
-        var refusal = await RefuseAsync(http, db, purpose, audit, $"subject:{Clip(code)}");
+        var refusal = await RefuseAsync(purpose, audit, $"subject:{Clip(code)}");
         if (refusal is not null)
         {
             return refusal;
@@ -87,7 +104,7 @@ public static class SharingApi
     private static async Task<Results<Ok<ChangePage>, ProblemHttpResult>> ChangesAsync(string? after, int? limit, string? purpose, HttpContext http,
         SharedData data, AppDbContext db, PersonalDataProtector protector, AuditWriter audit)
     {
-        var refusal = await RefuseAsync(http, db, purpose, audit, "changes");
+        var refusal = await RefuseAsync(purpose, audit, "changes");
         if (refusal is not null)
         {
             return refusal;
@@ -118,19 +135,11 @@ public static class SharingApi
         return TypedResults.Ok(new ChangePage([.. changes.Select(c => c.Change)], next.Format(unitId, protector), hasMore));
     }
 
-    /// <summary>Refuses a call without a purpose, or from a unit that is not a data user; audited either way.</summary>
-    private static async Task<ProblemHttpResult?> RefuseAsync(HttpContext http, AppDbContext db, string? purpose, AuditWriter audit, string target)
-    {
-        if (CheckPurpose(purpose) is { } missing)
-        {
-            return await RefusedAsync(audit, target, purpose, missing.Code, Problems.Validation([missing], "未说明查询用途，未返回任何数据"));
-        }
-
-        var unitId = http.User.UnitId();
-        var roles = await db.Units.Where(u => u.Id == unitId).Select(u => u.Roles).FirstAsync();
-        return UnitShare.IsDataUser(roles) ? null
-            : await RefusedAsync(audit, target, purpose, "not_data_user", Problems.Forbidden("sharing.not_data_user", "本单位不是数据使用单位，不能调用共享接口"));
-    }
+    /// <summary>Refuses a call without a purpose (audited); the group's filter has already refused units that are not data users.</summary>
+    private static async Task<ProblemHttpResult?> RefuseAsync(string? purpose, AuditWriter audit, string target) =>
+        CheckPurpose(purpose) is { } missing
+            ? await RefusedAsync(audit, target, purpose, missing.Code, Problems.Validation([missing], "未说明查询用途，未返回任何数据"))
+            : null;
 
     private static async Task<ProblemHttpResult> RefusedAsync(AuditWriter audit, string target, string? purpose, string reason, ProblemHttpResult problem)
     {

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using CreditShare.Core;
+using CreditShare.Core.Network;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Certificates;
@@ -69,29 +70,8 @@ public static class WebhookAddresses
         return uri.UserInfo.Length > 0 ? new FieldError("url", "webhook.credentials_in_url", "推送地址中不能包含用户名或口令") : null;
     }
 
-    public static bool IsAllowed(IPAddress address, bool allowLoopback)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address))
-        {
-            return allowLoopback;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal
-                || address.Equals(IPAddress.IPv6None) || address.Equals(IPAddress.IPv6Any));
-        }
-
-        var b = address.GetAddressBytes();
-        return !(b[0] == 0 || b[0] == 10 || (b[0] == 100 && b[1] >= 64 && b[1] < 128) || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 172 && b[1] >= 16 && b[1] < 32) || (b[0] == 192 && b[1] == 168) || (b[0] == 192 && b[1] == 0 && b[2] == 0)
-            || (b[0] == 198 && (b[1] == 18 || b[1] == 19)) || b[0] >= 224);
-    }
+    public static bool IsAllowed(IPAddress address, bool allowLoopback) =>
+        PublicAddresses.IsPublic(address) || (allowLoopback && PublicAddresses.IsLoopback(address));
 
     public static async Task<FieldError?> CheckHostAsync(string url, bool allowLoopback, CancellationToken cancellationToken)
     {

@@ -178,6 +178,9 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
     [InlineData("https://169.254.169.254/latest/meta-data", "webhook.address_not_allowed")]
     [InlineData("https://192.168.1.10/hook", "webhook.address_not_allowed")]
     [InlineData("https://[fd00::1]/hook", "webhook.address_not_allowed")]
+    [InlineData("https://[64:ff9b::a9fe:a9fe]/hook", "webhook.address_not_allowed")] // NAT64 of the cloud metadata address
+    [InlineData("https://[2002:c0a8:101::1]/hook", "webhook.address_not_allowed")] // 6to4 of 192.168.1.1
+    [InlineData("https://[::10.0.0.1]/hook", "webhook.address_not_allowed")] // IPv4-compatible
     [InlineData("http://example.com/hook", "webhook.https_required")]
     [InlineData("https://user:secret@localhost/hook", "webhook.credentials_in_url")]
     [InlineData("not a url", "webhook.url_invalid")]
@@ -195,6 +198,25 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
     }
 
     [Fact]
+    public async Task Units_that_are_not_data_users_are_refused_on_every_sharing_route_before_anything_else()
+    {
+        using var source = app.Unit("source2");
+        foreach (var path in new[] { "/api/v1/shared/grants", "/api/v1/shared/webhooks", "/api/v1/shared/webhooks/1/deliveries", "/api/v1/shared/changes?purpose=x" })
+        {
+            var response = await source.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("sharing.not_data_user", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        }
+
+        // The refusal comes before the host name is looked up (which would otherwise answer webhook.host_unknown).
+        var register = await source.PostAsJsonAsync("/api/v1/shared/webhooks", new { url = "https://no-such-host.invalid/hook", categories = new[] { "XZCF" } });
+        Assert.Equal(HttpStatusCode.Forbidden, register.StatusCode);
+        Assert.Equal("sharing.not_data_user", JsonDocument.Parse(await register.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await source.PostAsync("/api/v1/shared/webhooks/1/resume", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await source.DeleteAsync("/api/v1/shared/webhooks/1")).StatusCode);
+    }
+
+    [Fact]
     public void Loopback_is_refused_unless_configuration_allows_it()
     {
         Assert.False(WebhookAddresses.IsAllowed(IPAddress.Loopback, allowLoopback: false));
@@ -203,5 +225,7 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         Assert.True(WebhookAddresses.IsAllowed(IPAddress.Loopback, allowLoopback: true));
         Assert.False(WebhookAddresses.IsAllowed(IPAddress.Parse("10.1.2.3"), allowLoopback: true));
         Assert.True(WebhookAddresses.IsAllowed(IPAddress.Parse("202.100.96.68"), allowLoopback: false));
+        Assert.True(WebhookAddresses.IsAllowed(IPAddress.Parse("64:ff9b::7f00:1"), allowLoopback: true));
+        Assert.False(WebhookAddresses.IsAllowed(IPAddress.Parse("64:ff9b::7f00:1"), allowLoopback: false));
     }
 }
