@@ -87,9 +87,12 @@ public sealed class BenchPlatform
             ["Tls__CertificatePath"] = Path.Combine(work, "ca.crt"),
             ["PersonalData__EncryptionKey"] = secrets[0],
             ["PersonalData__LookupKey"] = secrets[1],
+            ["DataProtection__CertificatePath"] = Path.Combine(work, "dataprotection.crt"),
+            ["DataProtection__KeyPath"] = Path.Combine(work, "dataprotection.key"),
             ["Logging__LogLevel__Default"] = "Warning",
             ["Reporting__MaxBatchSize"] = "5000",
         };
+        CreditShare.Web.Infrastructure.DataProtectionSetup.EnsureDevelopmentCertificate(environment["DataProtection__CertificatePath"], environment["DataProtection__KeyPath"], DateTimeOffset.UtcNow);
         var platform = new BenchPlatform(web, work, provider, connection, environment);
         if (!existing)
         {

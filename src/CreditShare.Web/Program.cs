@@ -19,12 +19,8 @@ if (Cli.IsCommand(args))
 
 if (app.Environment.IsDevelopment() || app.Configuration.GetValue("Database:MigrateOnStart", false))
 {
-    await ApplicationSetup.MigrateAsync(app.Services);
-}
-
-if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Demo:Seed", true))
-{
-    await DemoSeed.RunAsync(app.Services, app.Logger);
+    var seed = app.Environment.IsDevelopment() && app.Configuration.GetValue("Demo:Seed", true);
+    await ApplicationSetup.MigrateAsync(app.Services, seed ? () => DemoSeed.RunAsync(app.Services, app.Logger) : null);
 }
 
 app.UseApplication();

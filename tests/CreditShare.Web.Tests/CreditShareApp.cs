@@ -54,6 +54,8 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         ["CertificateAuthority:KeyPath"] = Path.Combine(pki, "ca.key"),
         ["Tls:CertificatePath"] = Path.Combine(pki, "server.crt"),
         ["Tls:KeyPath"] = Path.Combine(pki, "server.key"),
+        ["DataProtection:CertificatePath"] = Path.Combine(pki, "dataprotection.crt"),
+        ["DataProtection:KeyPath"] = Path.Combine(pki, "dataprotection.key"),
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -44,13 +44,14 @@ public sealed class ServerProcess : IDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, new Uri($"https://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, new Uri($"https://127.0.0.1:{port}"));
         using var probe = new KestrelProbe(app, server.Address).Client;
-        for (var i = 0; i < 120; i++)
+        // Up to two minutes: a first start migrates an empty database, slow on a busy two-core machine.
+        for (var i = 0; i < 480; i++)
         {
             try
             {
@@ -65,14 +66,27 @@ public sealed class ServerProcess : IDisposable
 
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"the server process exited with {process.ExitCode}");
+                throw new InvalidOperationException($"the server process exited with {process.ExitCode}:\n{server.Output}");
             }
 
             await Task.Delay(250);
         }
 
         server.Dispose();
-        throw new TimeoutException("the server process did not become ready");
+        throw new TimeoutException($"the server process did not become ready:\n{server.Output}");
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> lines = new();
+
+    /// <summary>What the process wrote to its console (warnings and errors: tests run it with the Warning level).</summary>
+    public string Output => string.Join('\n', lines);
+
+    private void Keep(string? line)
+    {
+        if (line is not null && lines.Count < 2000)
+        {
+            lines.Enqueue(line);
+        }
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing, like pulling the plug.</summary>

@@ -29,17 +29,32 @@ public static class DatabaseSetup
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:CreditShare is empty.");
             }
 
-            services.AddDbContextPool<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContextPool<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connectionString).ConfigureWarnings(ExpectedFailuresAreInformation));
         }
         else
         {
             connectionString = string.IsNullOrWhiteSpace(connectionString) ? DefaultSqlite : connectionString;
             EnsureSqliteDirectory(connectionString);
-            services.AddDbContextPool<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
+            services.AddDbContextPool<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas())
+                .ConfigureWarnings(w =>
+                {
+                    ExpectedFailuresAreInformation(w);
+                    // SQLite alters a column by rebuilding its table with foreign keys off, outside the transaction; the
+                    // migrations that do so were reviewed, and a newcomer's first start should not read like a failure.
+                    w.Ignore(SqliteEventId.TableRebuildPendingWarning, RelationalEventId.NonTransactionalMigrationOperationWarning);
+                }));
         }
 
         return services;
     }
+
+    /// <summary>
+    /// A failed command is often expected and handled: the loser of two batches with one idempotency key hits the
+    /// unique index and is answered with the winner's result. EF would log each as an error with a stack trace; a failure
+    /// nobody handles still reaches the exception handler, which logs it as the error it is.
+    /// </summary>
+    private static void ExpectedFailuresAreInformation(WarningsConfigurationBuilder warnings) =>
+        warnings.Log((RelationalEventId.CommandError, LogLevel.Information), (CoreEventId.SaveChangesFailed, LogLevel.Information));
 
     private static void EnsureSqliteDirectory(string connectionString)
     {

@@ -9,7 +9,6 @@ using CreditShare.Web.Features.Schedules;
 using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -27,8 +26,8 @@ public static class ApplicationSetup
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddAppDatabase(configuration);
-        // Keys live in the database so that a cookie issued by one instance is read by the others.
-        services.AddDataProtection().SetApplicationName("CreditShare").PersistKeysToDbContext<AppDbContext>();
+        // Keys live in the database so that a cookie issued by one instance is read by the others; encrypted there.
+        services.AddSharedDataProtection(configuration);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<RequestExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -103,12 +102,15 @@ public static class ApplicationSetup
 
         services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // ASP.NET Core applies forwarded headers from every peer when both lists are empty, so with no proxy
+            // configured the middleware is switched off instead: a client's own X-Forwarded-For is never believed.
             o.KnownIPNetworks.Clear();
             o.KnownProxies.Clear();
-            foreach (var proxy in configuration.GetSection("ReverseProxy:TrustedProxies").Get<string[]>() ?? [])
+            var proxies = (configuration.GetSection("ReverseProxy").Get<ReverseProxyOptions>() ?? new()).Networks();
+            o.ForwardedHeaders = proxies.Count > 0 ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
+            foreach (var network in proxies)
             {
-                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+                o.KnownIPNetworks.Add(network);
             }
         });
         return builder;
@@ -152,11 +154,16 @@ public static class ApplicationSetup
         return app;
     }
 
-    /// <summary>Applies migrations and loads what an empty platform needs: roles and the built-in catalog.</summary>
-    public static async Task MigrateAsync(IServiceProvider services)
+    /// <summary>
+    /// Applies migrations and loads what an empty platform needs (roles and the built-in catalog), then runs
+    /// <paramref name="afterwards"/> (the demo seed), all under one lock across instances.
+    /// </summary>
+    public static async Task MigrateAsync(IServiceProvider services, Func<Task>? afterwards = null)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("CreditShare.Web.Data");
+        await using var migrationLock = await MigrationLock.AcquireAsync(db, logger);
         await db.Database.MigrateAsync();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Core.Accounts.StaffRoles.All)
@@ -168,6 +175,10 @@ public static class ApplicationSetup
         }
 
         await scope.ServiceProvider.GetRequiredService<CatalogService>().EnsureBuiltInAsync();
+        if (afterwards is not null)
+        {
+            await afterwards();
+        }
     }
 }
 

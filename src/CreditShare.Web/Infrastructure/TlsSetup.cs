@@ -43,6 +43,8 @@ public static class TlsSetup
             ["CertificateAuthority:KeyPath"] = Path.Combine(directory, "ca.key"),
             ["Tls:CertificatePath"] = Path.Combine(directory, "server.crt"),
             ["Tls:KeyPath"] = Path.Combine(directory, "server.key"),
+            [DataProtectionSetup.CertificatePathKey] = Path.Combine(directory, "dataprotection.crt"),
+            [DataProtectionSetup.KeyPathKey] = Path.Combine(directory, "dataprotection.key"),
         };
         EnsureDevelopmentCertificates(settings, TimeProvider.System.GetUtcNow());
         foreach (var (key, value) in Features.Subjects.PersonalDataProtector.EnsureDevelopmentKeys(Path.GetFullPath(Path.Combine("data", "keys"))))
@@ -71,6 +73,12 @@ public static class TlsSetup
             using var server = ca.IssueServerCertificate(["localhost"], now);
             File.WriteAllText(serverCert, server.ExportCertificatePem());
             CertificateAuthority.WritePrivate(serverKey, server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        }
+
+        if (paths.TryGetValue(DataProtectionSetup.CertificatePathKey, out var dpCert) && paths.TryGetValue(DataProtectionSetup.KeyPathKey, out var dpKey)
+            && dpCert is not null && dpKey is not null)
+        {
+            DataProtectionSetup.EnsureDevelopmentCertificate(dpCert, dpKey, now);
         }
     }
 }
