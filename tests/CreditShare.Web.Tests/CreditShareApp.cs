@@ -149,7 +149,13 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The code an authenticator shows at the app's current (fake) time.</summary>
     public string TotpNow(TestStaff staff) => ReplayProtectedAuthenticator.CurrentCode(staff.TotpKey!, Clock.GetUtcNow());
 
-    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>A client that keeps cookies and, like a browser, says which site its requests come from.</summary>
+    public HttpClient Browser()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        client.DefaultRequestHeaders.Add("Origin", client.BaseAddress!.GetLeftPart(UriPartial.Authority));
+        return client;
+    }
 
     public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> work)
     {

@@ -134,6 +134,7 @@ public static class ApplicationSetup
         app.UseRouting();
         app.UseServedSurfaces(Surfaces.Parse(app.Configuration["Surfaces"]));
         app.UseRateLimiter();
+        app.UseMiddleware<SameOriginApiCalls>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<ForcePasswordChange>();
