@@ -177,9 +177,11 @@ public sealed class ReportingService(
         var content = new RecordContent(category, protector);
         for (var i = 0; i < rows.Count; i++)
         {
-            var validation = RecordValidator.Validate(category, rows[i], today);
+            // Personal numbers in a public category's free text are masked before anything else sees the row.
+            var (row, masked) = FreeText.MaskOnTheWayIn(category, rows[i]);
+            var validation = RecordValidator.Validate(category, row, today);
             var errors = validation.Errors;
-            var warnings = validation.Warnings.ToList();
+            var warnings = masked.Concat(validation.Warnings).ToList();
             SubjectKey? subject = null;
             if (errors.Count == 0)
             {
@@ -189,7 +191,7 @@ public sealed class ReportingService(
 
             if (errors.Count > 0)
             {
-                abnormal.Add(Abnormal(who, category, batchId, i, rows[i], errors, now));
+                abnormal.Add(Abnormal(who, category, batchId, i, row, errors, now));
                 prepared[i] = new PreparedRow(errors, warnings, null, "", "", "", null, null, null);
                 continue;
             }
