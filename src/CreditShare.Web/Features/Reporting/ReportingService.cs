@@ -94,6 +94,11 @@ public sealed class ReportingService(
             return Outcome<BatchResult>.Invalid(new FieldError("$", "batch.too_large", $"每批最多 {options.Value.MaxBatchSize} 条记录，本批 {rows.Count} 条，请拆分后报送"));
         }
 
+        if (ReportParsing.Unstorable(rows) is { } unstorable)
+        {
+            return Outcome<BatchResult>.Invalid(unstorable);
+        }
+
         if (idempotencyKey is { Length: > 100 })
         {
             return Outcome<BatchResult>.Invalid(new FieldError("Idempotency-Key", "batch.idempotency_key", "Idempotency-Key 不能超过100个字符"));
