@@ -171,7 +171,10 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
         return [.. subjects.Select(s => new PublicSubjectSummary(s.Key, s.Name, SubjectTypes.Label(s.Type), Regions.Of(s.Uscc), counts.GetValueOrDefault(s.Id)))];
     }
 
-    /// <summary>The public fields of a record, in catalog order; personal values masked even where a field is public.</summary>
+    /// <summary>
+    /// The public fields of a record, in catalog order; personal values masked even where a field is public, and every
+    /// other value scrubbed of personal numbers (rows stored before free text was masked on the way in have them).
+    /// </summary>
     private List<PublicField> PublicFields(CategoryDefinition definition, string dataJson)
     {
         var values = JsonSerializer.Deserialize<Dictionary<string, string?>>(dataJson) ?? [];
@@ -180,7 +183,7 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
         {
             if (values.TryGetValue(field.Code, out var value) && !string.IsNullOrEmpty(value))
             {
-                fields.Add(new PublicField(field.Code, field.Label, field.Personal ? PersonalMask.Mask(protector.Unprotect(value)) : PersonalMask.Scrub(value)));
+                fields.Add(new PublicField(field.Code, field.Label, field.Personal ? PersonalMask.Mask(protector.Unprotect(value)) : FreeText.OnTheWayOut(field, value)));
             }
         }
 

@@ -94,6 +94,11 @@ public sealed class ReportingService(
             return Outcome<BatchResult>.Invalid(new FieldError("$", "batch.too_large", $"每批最多 {options.Value.MaxBatchSize} 条记录，本批 {rows.Count} 条，请拆分后报送"));
         }
 
+        if (ReportParsing.Unstorable(rows) is { } unstorable)
+        {
+            return Outcome<BatchResult>.Invalid(unstorable);
+        }
+
         if (idempotencyKey is { Length: > 100 })
         {
             return Outcome<BatchResult>.Invalid(new FieldError("Idempotency-Key", "batch.idempotency_key", "Idempotency-Key 不能超过100个字符"));
@@ -177,9 +182,11 @@ public sealed class ReportingService(
         var content = new RecordContent(category, protector);
         for (var i = 0; i < rows.Count; i++)
         {
-            var validation = RecordValidator.Validate(category, rows[i], today);
+            // Personal numbers in a public category's free text are masked before anything else sees the row.
+            var (row, masked) = FreeText.MaskOnTheWayIn(category, rows[i]);
+            var validation = RecordValidator.Validate(category, row, today);
             var errors = validation.Errors;
-            var warnings = validation.Warnings.ToList();
+            var warnings = masked.Concat(validation.Warnings).ToList();
             SubjectKey? subject = null;
             if (errors.Count == 0)
             {
@@ -189,7 +196,7 @@ public sealed class ReportingService(
 
             if (errors.Count > 0)
             {
-                abnormal.Add(Abnormal(who, category, batchId, i, rows[i], errors, now));
+                abnormal.Add(Abnormal(who, category, batchId, i, row, errors, now));
                 prepared[i] = new PreparedRow(errors, warnings, null, "", "", "", null, null, null);
                 continue;
             }

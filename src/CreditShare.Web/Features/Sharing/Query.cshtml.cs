@@ -116,7 +116,7 @@ public sealed class QueryModel(AppDbContext db, SharedData data, SharedExports e
             .OrderBy(s => s.Id).Take(20).Select(s => new { s.Key, s.Name, s.Type }).ToListAsync();
         Found = [.. matches.Select(m => (m.Key, m.Name, SubjectTypes.Label(m.Type)))];
         await audit.WriteAsync(new AuditRecord(AuditEvent.Data_ConsoleQueried, AuditOutcome.Success)
-        { Target = $"search:{Public.PersonalMask.Scrub(words)}", Purpose = StatedPurpose, ResultCount = Found.Count });
+        { Target = $"search:{PersonalMask.Scrub(words)}", Purpose = StatedPurpose, ResultCount = Found.Count });
         return Page();
     }
 

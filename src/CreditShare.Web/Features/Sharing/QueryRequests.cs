@@ -117,7 +117,7 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
         {
             if (!UnifiedSocialCreditCode.Check(line).IsValid && !CitizenIdNumber.Check(line, today).IsValid)
             {
-                errors.Add(new FieldError("subjects", "request.subject_invalid", $"第 {i + 1} 行“{Public.PersonalMask.Scrub(line)}”不是有效的统一社会信用代码或身份证号"));
+                errors.Add(new FieldError("subjects", "request.subject_invalid", $"第 {i + 1} 行“{PersonalMask.Scrub(line)}”不是有效的统一社会信用代码或身份证号"));
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using CreditShare.Core.Codes;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;

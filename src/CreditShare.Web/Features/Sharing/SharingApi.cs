@@ -1,7 +1,7 @@
 using CreditShare.Core;
+using CreditShare.Core.Codes;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
-using CreditShare.Web.Features.Public;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CreditShare.Core.Codes;
 using CreditShare.Web.Features.Public;
 using CreditShare.Web.Tests.Features.Reporting;
 
