@@ -44,8 +44,19 @@ public sealed class BrowserFixture : IAsyncLifetime
             Locale = "zh-CN",
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 860 },
         });
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                CspViolations.Add($"{page.Url}: {message.Text}");
+            }
+        };
+        return page;
     }
+
+    /// <summary>What Chromium refused under the pages' Content-Security-Policy, on any page this fixture opened.</summary>
+    public System.Collections.Concurrent.ConcurrentBag<string> CspViolations { get; } = [];
 
     /// <summary>A new staff account with the role, signed in through the pages with password and TOTP.</summary>
     public async Task<IPage> SignedInAsync(string role, string unit = "center")

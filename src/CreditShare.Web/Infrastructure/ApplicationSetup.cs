@@ -28,6 +28,7 @@ public static class ApplicationSetup
         services.AddAppDatabase(configuration);
         // Keys live in the database so that a cookie issued by one instance is read by the others; encrypted there.
         services.AddSharedDataProtection(configuration);
+        services.AddSecurityHeaders();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<RequestExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -121,6 +122,7 @@ public static class ApplicationSetup
         // Before UseForwardedHeaders rewrites the peer address: the proxy itself must be the trusted peer.
         app.UseForwardedCertificatesFromTrustedProxies();
         app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment())
