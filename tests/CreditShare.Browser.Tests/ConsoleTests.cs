@@ -151,8 +151,19 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
 
         await page.GetByLabel(StaffRoles.AuditAdmin).UncheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "创建账号" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#initial-password")).ToHaveTextAsync(new Regex("^.{16}$"));
-        await BrowserFixture.ScreenshotAsync(page, "account-created");
+
+        // A 查询员 needs a second 安全管理员: the request waits under 待审批, and its author sees no password.
+        await page.WaitForURLAsync(new Regex("/Accounts/Pending$"));
+        await Assertions.Expect(page.Locator("#pending-actions")).ToContainTextAsync("li.si");
+        await Assertions.Expect(page.Locator("#pending-actions")).ToContainTextAsync("待另一名安全管理员审批");
+        await Assertions.Expect(page.Locator("#initial-password")).ToHaveCountAsync(0);
+
+        var second = await SignedInAsync(StaffRoles.SecurityAdmin);
+        await second.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "账号与角色" }).ClickAsync();
+        await second.GetByRole(AriaRole.Link, new() { Name = "待审批" }).ClickAsync();
+        await second.GetByRole(AriaRole.Button, new() { Name = "批准 新建账号 li.si" }).ClickAsync();
+        await Assertions.Expect(second.Locator("#initial-password")).ToHaveTextAsync(new Regex("^.{16}$"));
+        await BrowserFixture.ScreenshotAsync(second, "account-created");
     }
 
     [Fact]

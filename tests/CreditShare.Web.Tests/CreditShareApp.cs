@@ -69,6 +69,9 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Accounts:HttpsOnlyCookies", "false");
         builder.UseSetting("PersonalData:EncryptionKey", PersonalDataKeys.Encryption);
         builder.UseSetting("PersonalData:LookupKey", PersonalDataKeys.Lookup);
+        // Tests sign in hundreds of times from one address; SignInRateLimitTests keeps the production limits.
+        builder.UseSetting("Accounts:SignInAttemptsPerMinute", "100000");
+        builder.UseSetting("Accounts:SignInAttemptsPerMinuteTotal", "100000");
         foreach (var (key, value) in ExtraSettings)
         {
             builder.UseSetting(key, value);

@@ -26,6 +26,8 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
 
     public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
 
+    public DbSet<AccountAction> AccountActions => Set<AccountAction>();
+
     public DbSet<IssuedCertificate> IssuedCertificates => Set<IssuedCertificate>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

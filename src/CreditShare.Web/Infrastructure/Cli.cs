@@ -59,7 +59,7 @@ public static class Cli
                 return await ArchiveAuditAsync(app);
             case "create-admin":
                 await ApplicationSetup.MigrateAsync(app.Services);
-                return await CreateAdminAsync(app, options);
+                return await CreateAdminAsync(app, Options([.. args.Where(a => a != "--second")]), second: args.Contains("--second"));
             case "create-unit":
                 return await CreateUnitAsync(app, options);
             case "issue-cert":
@@ -96,16 +96,22 @@ public static class Cli
         return 0;
     }
 
-    /// <summary>Creates the first 安全管理员 with a one-time password; refuses once any security administrator exists.</summary>
-    private static async Task<int> CreateAdminAsync(WebApplication app, Dictionary<string, string> options)
+    /// <summary>
+    /// Creates the first 安全管理员 with a one-time password, and with <c>--second</c> the second one: account changes
+    /// need two (one asks, the other approves), and one alone may not create the other. Refuses beyond that.
+    /// </summary>
+    private static async Task<int> CreateAdminAsync(WebApplication app, Dictionary<string, string> options, bool second)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<AppDbContext>();
         var users = services.GetRequiredService<StaffUserManager>();
-        if ((await users.GetUsersInRoleAsync(StaffRoles.SecurityAdmin)).Count > 0)
+        var existing = (await users.GetUsersInRoleAsync(StaffRoles.SecurityAdmin)).Count;
+        if (existing > (second ? 1 : 0))
         {
-            Console.Error.WriteLine("A 安全管理员 exists already: further accounts are created in the console by that administrator.");
+            Console.Error.WriteLine(existing == 1
+                ? "A 安全管理员 exists already: create the second one with --second; further accounts are requested and approved in the console."
+                : "Two 安全管理员 exist already: further accounts are requested and approved in the console.");
             return 1;
         }
 

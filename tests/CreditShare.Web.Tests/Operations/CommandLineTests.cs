@@ -65,6 +65,12 @@ public sealed class CommandLineTests : IAsyncLifetime
         var again = await RunAsync("create-admin", "--user", "second.admin");
         Assert.Equal(1, again.ExitCode);
 
+        // Account changes need two 安全管理员 and the first cannot make the second alone: the operator makes it, once.
+        var second = await RunAsync("create-admin", "--user", "second.admin", "--second");
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains("一次性初始密码", second.Output);
+        Assert.Equal(1, (await RunAsync("create-admin", "--second", "--user", "third.admin")).ExitCode);
+
         var sourceCode = DemoSeed.MakeUscc("11640000", "01350012");
         var badUnit = await RunAsync("create-unit", "--name", "某厅", "--uscc", "91440300708461136U");
         Assert.Equal(1, badUnit.ExitCode);

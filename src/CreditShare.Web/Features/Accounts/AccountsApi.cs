@@ -13,26 +13,48 @@ public static class AccountsApi
         group.MapGet("/", async (string? q, AccountAdministration admin) => TypedResults.Ok(await admin.ListAsync(q)));
         group.MapGet("/{id}", GetAsync);
         group.MapPost("/", CreateAsync);
-        group.MapPut("/{id}/roles", async Task<Results<Ok<AccountSummary>, ProblemHttpResult>> (string id, RolesRequest body, AccountAdministration admin, HttpContext http) =>
-            (await admin.SetRolesAsync(http.User, id, body.Roles)).ToOk());
+        // Changes that need a second 安全管理员 answer 202 with the pending request; nothing secret comes back until approval.
+        group.MapPut("/{id}/roles", async (string id, RolesRequest body, AccountRequests requests, HttpContext http) =>
+            Submitted(await requests.SetRolesAsync(http.User, id, body.Roles)));
         group.MapPost("/{id}/suspend", async Task<Results<Ok<AccountSummary>, ProblemHttpResult>> (string id, AccountAdministration admin, HttpContext http) =>
             (await admin.SetSuspendedAsync(http.User, id, suspend: true)).ToOk());
         group.MapPost("/{id}/resume", async Task<Results<Ok<AccountSummary>, ProblemHttpResult>> (string id, AccountAdministration admin, HttpContext http) =>
             (await admin.SetSuspendedAsync(http.User, id, suspend: false)).ToOk());
-        group.MapPost("/{id}/reset-second-factor", async Task<Results<Ok<AccountSummary>, ProblemHttpResult>> (string id, AccountAdministration admin, HttpContext http) =>
-            (await admin.ResetSecondFactorAsync(http.User, id)).ToOk());
-        group.MapPost("/{id}/reset-password", async Task<Results<Ok<CreatedAccount>, ProblemHttpResult>> (string id, AccountAdministration admin, HttpContext http) =>
-            (await admin.ResetPasswordAsync(http.User, id)).ToOk());
+        group.MapPost("/{id}/reset-second-factor", async (string id, AccountRequests requests, HttpContext http) =>
+            Submitted(await requests.ResetSecondFactorAsync(http.User, id)));
+        group.MapPost("/{id}/reset-password", async (string id, AccountRequests requests, HttpContext http) =>
+            Submitted(await requests.ResetPasswordAsync(http.User, id)));
+
+        group.MapGet("/actions", async (string? status, AccountRequests requests) =>
+            TypedResults.Ok(await requests.ListAsync(status switch { "approved" => AccountActionStatus.Approved, "rejected" => AccountActionStatus.Rejected, "all" => null, _ => AccountActionStatus.Pending })));
+        group.MapGet("/actions/{actionId:long}", async Task<Results<Ok<AccountActionView>, ProblemHttpResult>> (long actionId, AccountRequests requests) =>
+            await requests.FindAsync(actionId) is { } action ? TypedResults.Ok(action) : Problems.NotFound("account_action.not_found", "没有该账号变更申请"));
+        group.MapPost("/actions/{actionId:long}/approve", async Task<Results<Ok<ApprovedAccountAction>, ProblemHttpResult>> (long actionId, AccountRequests requests, HttpContext http) =>
+            (await requests.ApproveAsync(http.User, actionId)).ToOk());
+        group.MapPost("/actions/{actionId:long}/reject", async Task<Results<Ok<AccountActionView>, ProblemHttpResult>> (long actionId, RejectRequest body, AccountRequests requests, HttpContext http) =>
+            (await requests.RejectAsync(http.User, actionId, body.Reason)).ToOk());
         return group;
     }
 
     private static async Task<Results<Ok<AccountSummary>, ProblemHttpResult>> GetAsync(string id, AccountAdministration admin) =>
         await admin.FindAsync(id) is { } account ? TypedResults.Ok(account) : Problems.NotFound("account.not_found", "账号不存在");
 
-    private static async Task<Results<Created<CreatedAccount>, ProblemHttpResult>> CreateAsync(NewAccount body, AccountAdministration admin, HttpContext http)
+    private static async Task<Results<Created<CreatedAccount>, Accepted<AccountActionView>, ProblemHttpResult>> CreateAsync(NewAccount body, AccountRequests requests, HttpContext http)
     {
-        var outcome = await admin.CreateAsync(http.User, body);
-        return outcome.IsOk ? TypedResults.Created($"/api/v1/accounts/{outcome.Value!.Account.Id}", outcome.Value) : outcome.ToProblem();
+        var outcome = await requests.CreateAsync(http.User, body);
+        return outcome switch
+        {
+            { IsOk: false } => outcome.ToProblem(),
+            { Value.Pending: { } pending } => TypedResults.Accepted($"/api/v1/accounts/actions/{pending.Id}", pending),
+            _ => TypedResults.Created($"/api/v1/accounts/{outcome.Value!.Done!.Account.Id}", outcome.Value.Done),
+        };
     }
 
+    private static Results<Ok<T>, Accepted<AccountActionView>, ProblemHttpResult> Submitted<T>(Outcome<AccountSubmission<T>> outcome)
+        where T : class => outcome switch
+        {
+            { IsOk: false } => outcome.ToProblem(),
+            { Value.Pending: { } pending } => TypedResults.Accepted($"/api/v1/accounts/actions/{pending.Id}", pending),
+            _ => TypedResults.Ok(outcome.Value!.Done!),
+        };
 }

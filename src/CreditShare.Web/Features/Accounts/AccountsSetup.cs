@@ -66,6 +66,8 @@ public static class AccountsSetup
         services.AddScoped<StaffSessions>();
         services.AddScoped<SignInFlow>();
         services.AddScoped<AccountAdministration>();
+        services.AddScoped<AccountRequests>();
+        services.AddSignInRateLimits(configuration);
         return services;
     }
 

@@ -17,8 +17,11 @@ public sealed class AccountForm
     public List<string> Roles { get; set; } = [];
 }
 
-/// <summary>New account, or one account's roles and state. All rules are AccountAdministration's, shared with the API.</summary>
-public sealed class EditModel(AccountAdministration admin, AppDbContext db) : PageModel
+/// <summary>
+/// New account, or one account's roles and state. All rules are AccountAdministration's and AccountRequests', shared
+/// with the API: what needs a second 安全管理员 is filed as a request and appears under 待审批.
+/// </summary>
+public sealed class EditModel(AccountAdministration admin, AccountRequests requests, AppDbContext db) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Id { get; set; }
@@ -50,7 +53,7 @@ public sealed class EditModel(AccountAdministration admin, AppDbContext db) : Pa
 
     public async Task<IActionResult> OnPostCreateAsync()
     {
-        var outcome = await admin.CreateAsync(User, new NewAccount(Input.UserName ?? "", Input.DisplayName ?? "", Input.UnitId, Input.Roles));
+        var outcome = await requests.CreateAsync(User, new NewAccount(Input.UserName ?? "", Input.DisplayName ?? "", Input.UnitId, Input.Roles));
         if (!outcome.IsOk)
         {
             outcome.CopyTo(ModelState);
@@ -58,28 +61,39 @@ public sealed class EditModel(AccountAdministration admin, AppDbContext db) : Pa
             return Page();
         }
 
-        TempData["Secret"] = outcome.Value!.InitialPassword;
+        if (outcome.Value!.Pending is not null)
+        {
+            TempData["Notice"] = PendingNotice;
+            return RedirectToPage("/Accounts/Pending");
+        }
+
+        TempData["Secret"] = outcome.Value.Done!.InitialPassword;
         TempData["Notice"] = "账号已创建。请把一次性初始密码当面或经安全渠道交给本人，首次登录须修改密码并绑定动态口令。";
-        return RedirectToPage(new { id = outcome.Value.Account.Id });
+        return RedirectToPage(new { id = outcome.Value.Done.Account.Id });
     }
 
-    public async Task<IActionResult> OnPostRolesAsync() => Done(await admin.SetRolesAsync(User, Id!, Input.Roles), "角色已更新，该账号的会话已结束，重新登录后生效");
+    public async Task<IActionResult> OnPostRolesAsync() => Done(await requests.SetRolesAsync(User, Id!, Input.Roles), "角色已更新，该账号的会话已结束，重新登录后生效");
 
     public async Task<IActionResult> OnPostSuspendAsync() => Done(await admin.SetSuspendedAsync(User, Id!, suspend: true), "账号已停用，其所有会话已立即结束");
 
     public async Task<IActionResult> OnPostResumeAsync() => Done(await admin.SetSuspendedAsync(User, Id!, suspend: false), "账号已启用");
 
-    public async Task<IActionResult> OnPostResetSecondFactorAsync() => Done(await admin.ResetSecondFactorAsync(User, Id!), "动态口令已重置，本人下次登录时重新绑定");
+    public async Task<IActionResult> OnPostResetSecondFactorAsync() => Done(await requests.ResetSecondFactorAsync(User, Id!), "");
 
-    public async Task<IActionResult> OnPostResetPasswordAsync()
+    public async Task<IActionResult> OnPostResetPasswordAsync() => Done(await requests.ResetPasswordAsync(User, Id!), "");
+
+    private const string PendingNotice = "申请已提交，须由另一名安全管理员在“待审批”中批准后生效；新的一次性密码只在批准时显示给审批人。";
+
+    private RedirectToPageResult Done<T>(Outcome<AccountSubmission<T>> outcome, string notice)
+        where T : class
     {
-        var outcome = await admin.ResetPasswordAsync(User, Id!);
-        if (outcome.IsOk)
+        TempData["Notice"] = outcome switch
         {
-            TempData["Secret"] = outcome.Value!.InitialPassword;
-        }
-
-        return Done(outcome, "密码已重置，新的一次性密码见下方");
+            { IsOk: false } => outcome.Message ?? string.Join("；", outcome.Errors.Select(e => e.Message)),
+            { Value.Pending: not null } => PendingNotice,
+            _ => notice,
+        };
+        return RedirectToPage(new { id = Id });
     }
 
     private RedirectToPageResult Done<T>(Outcome<T> outcome, string notice)

@@ -40,21 +40,31 @@ public sealed class SignInFlow(
     public async Task<(PasswordStep Step, string? Error)> CheckPasswordAsync(string userName, string password)
     {
         var user = await users.FindByNameAsync(userName.Trim());
+
+        // The same work for every account before anything is decided: a full PBKDF2 verification against the
+        // account's hash, or against a dummy one for an unknown name; lockout is looked at only afterwards. Answering
+        // a locked account without hashing took 4 ms instead of 80 and told who was locked (and that they existed).
+        var passwordOk = await VerifyPasswordAsync(user, password);
         if (user is null)
         {
-            hasher.VerifyHashedPassword(new StaffUser(), DummyHash, password);
             await audit.WriteAsync(new AuditRecord(AuditEvent.SignIn_UnknownAccount, AuditOutcome.Failure) { Account = MaskUnknown(userName) });
             return (PasswordStep.Failed, GenericFailure);
         }
 
-        var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
-        if (result.IsLockedOut)
+        if (!passwordOk)
         {
+            // Counted atomically; a locked account is left as it is by the statement itself.
+            await users.AccessFailedAsync(user);
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            // Also with the right password: a locked account stays shut until the lockout ends.
             await audit.WriteAsync(new AuditRecord(AuditEvent.SignIn_LockedOut, AuditOutcome.Refused) { Account = user.UserName, Detail = "factor=password" });
             return (PasswordStep.Failed, GenericFailure);
         }
 
-        if (!result.Succeeded)
+        if (!passwordOk)
         {
             await audit.WriteAsync(new AuditRecord(AuditEvent.SignIn_PasswordFailed, AuditOutcome.Failure) { Account = user.UserName, Detail = "factor=password" });
             return (PasswordStep.Failed, GenericFailure);
@@ -71,6 +81,18 @@ public sealed class SignInFlow(
         identity.AddClaim(new Claim(ClaimTypes.Name, user.Id));
         await Http.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(identity));
         return (user.TwoFactorEnabled ? PasswordStep.NeedsSecondFactor : PasswordStep.NeedsEnrolment, null);
+    }
+
+    private async Task<bool> VerifyPasswordAsync(StaffUser? user, string password)
+    {
+        if (user?.PasswordHash is null)
+        {
+            hasher.VerifyHashedPassword(new StaffUser(), DummyHash, password);
+            return false;
+        }
+
+        // CheckPasswordAsync also upgrades an old hash format; it ignores lockout, which is decided after.
+        return await users.CheckPasswordAsync(user, password);
     }
 
     private Task<bool> UnitIsActiveAsync(StaffUser user) =>

@@ -30,6 +30,9 @@ public enum AuditEvent
     Account_Resumed = 1105,
     Account_SecondFactorReset = 1106,
     Account_PasswordReset = 1107,
+    Account_ActionRequested = 1108,
+    Account_ActionApproved = 1109,
+    Account_ActionRejected = 1110,
 
     // 1200: units
     Unit_Created = 1200,
@@ -120,6 +123,9 @@ public static class AuditEventNames
         AuditEvent.Account_Resumed => "启用账号",
         AuditEvent.Account_SecondFactorReset => "重置动态口令",
         AuditEvent.Account_PasswordReset => "重置密码",
+        AuditEvent.Account_ActionRequested => "申请账号变更（待另一名安全管理员审批）",
+        AuditEvent.Account_ActionApproved => "批准账号变更",
+        AuditEvent.Account_ActionRejected => "驳回账号变更",
         AuditEvent.Unit_Created => "新增单位",
         AuditEvent.Unit_Updated => "修改单位",
         AuditEvent.Unit_Suspended => "暂停单位",

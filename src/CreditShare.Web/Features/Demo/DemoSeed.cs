@@ -41,6 +41,8 @@ public static class DemoSeed
     [
         new("sysadmin", "系统管理员（演示）", "center", StaffRoles.SystemAdmin),
         new("secadmin", "安全管理员（演示）", "center", StaffRoles.SecurityAdmin),
+        // The second 安全管理员 approves what the first asks for (account changes follow the two-person rule).
+        new("secadmin2", "安全管理员二（演示）", "center", StaffRoles.SecurityAdmin),
         new("auditor", "审计管理员（演示）", "center", StaffRoles.AuditAdmin),
         new("reviewer", "业务审核员（演示）", "center", StaffRoles.Reviewer),
         new("querier", "查询员（演示）", "center", StaffRoles.Querier),
@@ -102,6 +104,10 @@ public static class DemoSeed
             report.AppendLine($"{account.UserName}\t{account.Role}\t{created.Value!.InitialPassword}\t{key}");
         }
 
+        await RequestDemoAccountAsync(services, users);
+        report.AppendLine();
+        report.AppendLine("演示待审批：secadmin 申请新建查询员 zhao.liu，由 secadmin2 在“账号与角色 → 待审批”中批准（批准时显示一次性密码）。");
+
         var certificates = services.GetRequiredService<CertificateService>();
         var directory = Path.GetFullPath(Path.Combine("data", "demo-certs"));
         report.AppendLine();
@@ -121,6 +127,21 @@ public static class DemoSeed
 
         CertificateAuthority.WritePrivate(CredentialsFile, report.ToString());
         logger.LogInformation("Demo data created; credentials in {File}", Path.GetFullPath(CredentialsFile));
+    }
+
+    /// <summary>One account request waiting in 待审批, filed by secadmin as the console would, for secadmin2 to decide.</summary>
+    private static async Task RequestDemoAccountAsync(IServiceProvider services, StaffUserManager users)
+    {
+        var secadmin = (await users.FindByNameAsync("secadmin"))!;
+        var asking = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, secadmin.Id), new Claim(ClaimTypes.Name, "secadmin"), new Claim(ClaimTypes.Role, StaffRoles.SecurityAdmin)],
+            "seed", ClaimTypes.Name, ClaimTypes.Role));
+        var requested = await services.GetRequiredService<AccountRequests>()
+            .CreateAsync(asking, new NewAccount("zhao.liu", "赵六（演示）", secadmin.UnitId, [StaffRoles.Querier]));
+        if (requested.Value?.Pending is null)
+        {
+            throw new InvalidOperationException($"Demo account request: {requested.Message}{string.Join("; ", requested.Errors.Select(e => e.Message))}");
+        }
     }
 
     /// <summary>Grants asked for by the demo querier and approved by the demo reviewer, as in the console.</summary>

@@ -3,9 +3,11 @@ using CreditShare.Web.Features.Accounts;
 using CreditShare.Web.Features.Audit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace CreditShare.Web.Features.SignIn;
 
+[EnableRateLimiting(SignInRateLimitPolicy.Name)]
 public sealed class ChangePasswordModel(StaffUserManager users, AuditWriter audit) : PageModel
 {
     [BindProperty]
@@ -55,7 +57,21 @@ public sealed class ChangePasswordModel(StaffUserManager users, AuditWriter audi
             return Page();
         }
 
+        // The current password is a credential too: a stolen session must not become a way to guess it unlimited.
+        if (await users.IsLockedOutAsync(user))
+        {
+            ModelState.AddModelError("Input.CurrentPassword", "输入错误次数过多，账号已锁定，请稍后再试");
+            return Page();
+        }
+
         var result = await users.ChangePasswordAsync(user, Input.CurrentPassword, Input.NewPassword);
+        if (result.Errors.Any(e => e.Code == "PasswordMismatch"))
+        {
+            await users.AccessFailedAsync(user);
+            await audit.WriteAsync(new AuditRecord(await users.IsLockedOutAsync(user) ? AuditEvent.SignIn_LockedOut : AuditEvent.SignIn_PasswordFailed, AuditOutcome.Failure)
+            { Account = user.UserName, Detail = "factor=change_password" });
+        }
+
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)

@@ -2,11 +2,13 @@ using System.ComponentModel.DataAnnotations;
 using CreditShare.Web.Features.Accounts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using QRCoder;
 
 namespace CreditShare.Web.Features.SignIn;
 
 /// <summary>First sign-in: the second factor is mandatory, so the account binds an authenticator before anything else.</summary>
+[EnableRateLimiting(SignInRateLimitPolicy.Name)]
 public sealed class EnrolModel(SignInFlow flow) : PageModel
 {
     [BindProperty]

@@ -2,9 +2,11 @@ using System.ComponentModel.DataAnnotations;
 using CreditShare.Web.Features.Accounts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace CreditShare.Web.Features.SignIn;
 
+[EnableRateLimiting(SignInRateLimitPolicy.Name)]
 public sealed class IndexModel(SignInFlow flow) : PageModel
 {
     [BindProperty]

@@ -54,6 +54,123 @@ public partial class SignInTests(CreditShareApp app) : IClassFixture<CreditShare
         Assert.True(unknownTimes.Order().ElementAt(1) * 4 >= wrongTimes.Order().ElementAt(1), $"unknown {string.Join(",", unknownTimes)} vs wrong {string.Join(",", wrongTimes)}");
     }
 
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    /// <summary>The sign-in form's antiforgery token; it stays valid for every later post of the same client.</summary>
+    private static async Task<string> FormTokenAsync(HttpClient client) => TokenPattern().Match(await client.GetStringAsync("/SignIn")).Groups[1].Value;
+
+    private static FormUrlEncodedContent PasswordForm(string userName, string password, string token) =>
+        new([new("Input.UserName", userName), new("Input.Password", password), new("__RequestVerificationToken", token)]);
+
+    [Fact]
+    public async Task A_locked_account_a_wrong_password_and_an_unknown_name_take_the_same_time()
+    {
+        var locked = await app.CreateStaffAsync(StaffRoles.Querier);
+        var locker = app.Browser();
+        for (var i = 0; i < 5; i++)
+        {
+            await locker.PasswordStepAsync(locked.UserName, $"Wrong-{i}-Password");
+        }
+
+        Assert.True(await app.WithDbAsync(db => db.Users.Where(u => u.Id == locked.Id).Select(u => u.LockoutEnd).SingleAsync()) > app.Clock.GetUtcNow());
+
+        // Four wrong passwords each on five accounts (none of them locks), a sixth for the warm-up.
+        var wrong = new List<TestStaff>();
+        for (var i = 0; i < 6; i++)
+        {
+            wrong.Add(await app.CreateStaffAsync(StaffRoles.Querier));
+        }
+
+        var client = app.Browser();
+        var token = await FormTokenAsync(client);
+        async Task<double> TimeAsync(string userName)
+        {
+            var watch = Stopwatch.StartNew();
+            var response = await client.PostAsync("/SignIn", PasswordForm(userName, "Wrong-password-1", token));
+            watch.Stop();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(CreditShare.Web.Features.Accounts.SignInFlow.GenericFailure, SummaryError().Match(await response.Content.ReadAsStringAsync()).Groups[1].Value);
+            return watch.Elapsed.TotalMilliseconds;
+        }
+
+        await TimeAsync(locked.UserName);
+        await TimeAsync(wrong[5].UserName);
+        await TimeAsync("ghost-warm-up");
+
+        // Interleaved, and in a rotating order, so a busy moment of the machine falls on all three alike.
+        var kinds = new[] { "locked", "wrong", "unknown" };
+        var times = kinds.ToDictionary(k => k, _ => new List<double>());
+        for (var round = 0; round < 20; round++)
+        {
+            for (var k = 0; k < kinds.Length; k++)
+            {
+                var kind = kinds[(k + round) % kinds.Length];
+                var userName = kind switch
+                {
+                    "locked" => locked.UserName,
+                    "wrong" => wrong[round % 5].UserName,
+                    _ => $"ghost{round}-{Guid.NewGuid():N}"[..16],
+                };
+                times[kind].Add(await TimeAsync(userName));
+            }
+        }
+
+        // The mean of each without its two fastest and two slowest tries (a pause of the machine is not the server's answer).
+        var means = times.ToDictionary(t => t.Key, t => t.Value.Order().Skip(2).SkipLast(2).Average());
+        var report = string.Join("; ", means.Select(m => $"{m.Key} {m.Value:F1} ms [{string.Join(",", times[m.Key].Select(x => x.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}]"));
+        Assert.True(means.Values.Max() <= means.Values.Min() * 1.2, report);
+        Assert.True(await app.WithDbAsync(db => db.Users.Where(u => u.Id == wrong[0].Id).Select(u => u.LockoutEnd).SingleAsync()) is null, "four failures must not lock");
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(20)]
+    public async Task Wrong_passwords_sent_at_once_lock_the_account_at_the_fifth_and_are_all_audited(int burst)
+    {
+        var staff = await app.CreateStaffAsync(StaffRoles.Querier);
+        var clients = Enumerable.Range(0, burst).Select(_ => app.Browser()).ToList();
+        var tokens = await Task.WhenAll(clients.Select(FormTokenAsync));
+
+        // All at the same moment: each request has its form and token ready before any is sent.
+        var responses = await Task.WhenAll(clients.Select((client, i) => client.PostAsync("/SignIn", PasswordForm(staff.UserName, $"Wrong-{i}-Password", tokens[i]))));
+        foreach (var response in responses)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("用户名或密码错误", await response.Content.ReadAsStringAsync());
+        }
+
+        var lockedUntil = await app.WithDbAsync(db => db.Users.Where(u => u.Id == staff.Id).Select(u => u.LockoutEnd).SingleAsync());
+        Assert.True(lockedUntil > app.Clock.GetUtcNow(), $"not locked after {burst} parallel failures (lockout end {lockedUntil})");
+        var failures = await app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Account == staff.UserName
+            && (a.EventCode == (int)AuditEvent.SignIn_PasswordFailed || a.EventCode == (int)AuditEvent.SignIn_LockedOut)));
+        Assert.Equal(burst, failures);
+
+        var right = await app.Browser().PasswordStepAsync(staff.UserName, staff.Password);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("用户名或密码错误", await right.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Five_wrong_second_factor_codes_sent_at_once_lock_the_account()
+    {
+        var staff = await app.CreateStaffAsync(StaffRoles.Querier);
+        var clients = new List<(HttpClient Client, string Token)>();
+        for (var i = 0; i < 5; i++)
+        {
+            var client = app.Browser();
+            Assert.StartsWith("/SignIn/SecondFactor", (await client.PasswordStepAsync(staff.UserName, staff.Password)).Headers.Location!.OriginalString);
+            clients.Add((client, TokenPattern().Match(await client.GetStringAsync("/SignIn/SecondFactor")).Groups[1].Value));
+        }
+
+        var wrongCode = app.TotpNow(staff) == "000000" ? "111111" : "000000";
+        await Task.WhenAll(clients.Select(c => c.Client.PostAsync("/SignIn/SecondFactor",
+            new FormUrlEncodedContent([new("Code", wrongCode), new("__RequestVerificationToken", c.Token)]))));
+
+        Assert.True(await app.WithDbAsync(db => db.Users.Where(u => u.Id == staff.Id).Select(u => u.LockoutEnd).SingleAsync()) > app.Clock.GetUtcNow());
+        Assert.Equal(HttpStatusCode.OK, (await app.Browser().PasswordStepAsync(staff.UserName, staff.Password)).StatusCode);
+    }
+
     [Fact]
     public async Task Five_wrong_passwords_lock_the_account_for_thirty_minutes()
     {
