@@ -48,6 +48,9 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         (Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
          Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 
+    /// <summary>This app's audit chain key (Audit:ChainKey), shared with real server processes on the same database.</summary>
+    public string AuditChainKey { get; } = Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public IReadOnlyDictionary<string, string?> PkiPaths => new Dictionary<string, string?>
     {
         ["CertificateAuthority:CertificatePath"] = Path.Combine(pki, "ca.crt"),
@@ -67,6 +70,7 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Accounts:HttpsOnlyCookies", "false");
         builder.UseSetting("PersonalData:EncryptionKey", PersonalDataKeys.Encryption);
         builder.UseSetting("PersonalData:LookupKey", PersonalDataKeys.Lookup);
+        builder.UseSetting("Audit:ChainKey", AuditChainKey);
         foreach (var (key, value) in ExtraSettings)
         {
             builder.UseSetting(key, value);

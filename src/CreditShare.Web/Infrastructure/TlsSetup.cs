@@ -45,7 +45,8 @@ public static class TlsSetup
             ["Tls:KeyPath"] = Path.Combine(directory, "server.key"),
         };
         EnsureDevelopmentCertificates(settings, TimeProvider.System.GetUtcNow());
-        foreach (var (key, value) in Features.Subjects.PersonalDataProtector.EnsureDevelopmentKeys(Path.GetFullPath(Path.Combine("data", "keys"))))
+        foreach (var (key, value) in Features.Subjects.PersonalDataProtector.EnsureDevelopmentKeys(Path.GetFullPath(Path.Combine("data", "keys")))
+            .Concat(Features.Audit.AuditSetup.EnsureDevelopmentKey(Path.GetFullPath(Path.Combine("data", "keys")))))
         {
             settings[key] = value;
         }
