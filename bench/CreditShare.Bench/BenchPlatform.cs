@@ -76,6 +76,12 @@ public sealed class BenchPlatform
             File.WriteAllLines(keys, [Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))]);
         }
 
+        if (File.ReadAllLines(keys).Length < 3)
+        {
+            // The audit chain key came later: a kept work folder gets one too.
+            File.AppendAllLines(keys, [Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))]);
+        }
+
         var secrets = File.ReadAllLines(keys);
         var environment = new Dictionary<string, string>
         {
@@ -89,6 +95,7 @@ public sealed class BenchPlatform
             ["PersonalData__LookupKey"] = secrets[1],
             ["DataProtection__CertificatePath"] = Path.Combine(work, "dataprotection.crt"),
             ["DataProtection__KeyPath"] = Path.Combine(work, "dataprotection.key"),
+            ["Audit__ChainKey"] = secrets[2],
             ["Logging__LogLevel__Default"] = "Warning",
             ["Reporting__MaxBatchSize"] = "5000",
         };

@@ -17,6 +17,7 @@ public class ValidationBenchmarks
     private Dictionary<string, string?> penalty = [];
     private byte[] penaltyBytes = [];
     private AuditFacts facts = null!;
+    private AuditChainKey chainKey = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -42,6 +43,7 @@ public class ValidationBenchmarks
             ["CF_SJLYDM"] = "91440300708461136T",
         };
         penaltyBytes = Encoding.UTF8.GetBytes(string.Join('\u001f', penalty.Select(kv => $"{kv.Key}={kv.Value}")));
+        chainKey = new AuditChainKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(AuditChainKey.KeyBytes));
         facts = new AuditFacts(42, DateTimeOffset.UnixEpoch, 1000, "reporter", "91440300708461136T", "10.0.0.1", "record:1", "执法检查", "success", 1, null);
     }
 
@@ -57,6 +59,9 @@ public class ValidationBenchmarks
     [Benchmark(Description = "validate a 行政处罚 record")]
     public bool ValidatePenalty() => RecordValidator.Validate(BuiltInCatalog.Penalty, penalty, Today).IsValid;
 
-    [Benchmark(Description = "audit entry hash (SHA-256)")]
-    public string AuditHash() => AuditChain.Hash(facts, AuditChain.GenesisHash);
+    [Benchmark(Description = "audit entry hash (SHA-256, before the chain was keyed)")]
+    public string AuditHash() => AuditChain.LegacyHash(facts, AuditChain.GenesisHash);
+
+    [Benchmark(Description = "audit entry link (HMAC-SHA256)")]
+    public string AuditLink() => AuditChain.Link(facts, AuditChain.GenesisHash, chainKey);
 }

@@ -48,6 +48,9 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         (Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
          Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 
+    /// <summary>This app's audit chain key (Audit:ChainKey), shared with real server processes on the same database.</summary>
+    public string AuditChainKey { get; } = Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public IReadOnlyDictionary<string, string?> PkiPaths => new Dictionary<string, string?>
     {
         ["CertificateAuthority:CertificatePath"] = Path.Combine(pki, "ca.crt"),
@@ -72,6 +75,7 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests sign in hundreds of times from one address; SignInRateLimitTests keeps the production limits.
         builder.UseSetting("Accounts:SignInAttemptsPerMinute", "100000");
         builder.UseSetting("Accounts:SignInAttemptsPerMinuteTotal", "100000");
+        builder.UseSetting("Audit:ChainKey", AuditChainKey);
         foreach (var (key, value) in ExtraSettings)
         {
             builder.UseSetting(key, value);

@@ -32,6 +32,8 @@ public sealed class ServerProcess : IDisposable
         start.Environment["ConnectionStrings__CreditShare"] = app.Database.ConnectionString;
         start.Environment["PersonalData__EncryptionKey"] = app.PersonalDataKeys.Encryption;
         start.Environment["PersonalData__LookupKey"] = app.PersonalDataKeys.Lookup;
+        start.Environment["Audit__ChainKey"] = app.AuditChainKey;
+        start.Environment["Audit__ArchiveDirectory"] = app.ArchiveDirectory;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in app.PkiPaths)
         {

@@ -111,6 +111,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(a => a.Detail).HasMaxLength(2000);
         builder.Property(a => a.PreviousHash).HasMaxLength(64);
         builder.Property(a => a.Hash).HasMaxLength(64);
+        builder.Property(a => a.KeyId).HasMaxLength(40);
         builder.HasIndex(a => a.OccurredAt);
         builder.HasIndex(a => a.EventCode);
         builder.HasIndex(a => a.Account);
@@ -125,6 +126,9 @@ internal sealed class AuditArchiveConfiguration : IEntityTypeConfiguration<Audit
         builder.Property(a => a.ToHash).HasMaxLength(64);
         builder.Property(a => a.FileName).HasMaxLength(200);
         builder.Property(a => a.FileSha256).HasMaxLength(64);
+        builder.Property(a => a.KeyId).HasMaxLength(40);
+        builder.Property(a => a.Signature).HasMaxLength(64);
+        builder.Ignore(a => a.Facts);
         // Two archivers running at once cannot both archive the same stretch of the chain.
         builder.HasIndex(a => a.FromSequence).IsUnique();
     }

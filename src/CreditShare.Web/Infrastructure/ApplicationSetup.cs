@@ -50,6 +50,7 @@ public static class ApplicationSetup
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection("Audit"))
             .Validate(o => o.RetentionDays >= AuditOptions.MinimumRetentionDays, $"Audit:RetentionDays must be at least {AuditOptions.MinimumRetentionDays}.")
             .ValidateOnStart();
+        services.AddAuditChain();
         services.AddScoped<UnitRegistry>();
         services.AddScoped<CatalogService>();
         services.AddSingleton<ParsedCatalogVersions>();

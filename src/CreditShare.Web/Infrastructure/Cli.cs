@@ -72,13 +72,22 @@ public static class Cli
         }
     }
 
+    /// <summary>Exit 0 when intact; 2 with the first broken position (Chinese reason, then the English reason code).</summary>
     private static async Task<int> VerifyAuditAsync(WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync();
+        var checkpoint = result.LatestCheckpoint is { } c ? $"最新校验点第 {c.Sequence} 条" : "尚无校验点";
+        var checkpointEnglish = result.LatestCheckpoint is { } e ? $"latest checkpoint at entry {e.Sequence}" : "no checkpoint yet";
         if (result.Intact)
         {
-            Console.WriteLine($"审计链完整：已校验 {result.EntriesChecked} 条 / audit chain intact: {result.EntriesChecked} entries.");
+            Console.WriteLine($"审计链完整：已校验 {result.EntriesChecked} 条（其中启用密钥前的旧记录 {result.LegacyEntries} 条），{checkpoint}"
+                + $" / audit chain intact: {result.EntriesChecked} entries ({result.LegacyEntries} legacy unkeyed), {checkpointEnglish}.");
+            if (result.UnsignedArchives > 0)
+            {
+                Console.WriteLine($"注意：{result.UnsignedArchives} 条归档记录没有签名，不作为校验起点 / {result.UnsignedArchives} unsigned archive rows are not trusted as anchors.");
+            }
+
             return 0;
         }
 
@@ -93,6 +102,11 @@ public static class Cli
         Console.WriteLine(result.Entries == 0
             ? "没有超过保留期、尚未归档的审计记录 / nothing to archive."
             : $"已归档 {result.Entries} 条（第 {result.FromSequence}–{result.ToSequence} 条）到 {result.FileName} / archived.");
+        if (result.Checkpoint is { } checkpoint)
+        {
+            Console.WriteLine($"已写入校验点：第 {checkpoint.Sequence} 条 / checkpoint written at entry {checkpoint.Sequence}: {AuditCheckpoints.FileName(checkpoint.Sequence)}");
+        }
+
         return 0;
     }
 

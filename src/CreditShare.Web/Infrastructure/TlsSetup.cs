@@ -47,7 +47,8 @@ public static class TlsSetup
             [DataProtectionSetup.KeyPathKey] = Path.Combine(directory, "dataprotection.key"),
         };
         EnsureDevelopmentCertificates(settings, TimeProvider.System.GetUtcNow());
-        foreach (var (key, value) in Features.Subjects.PersonalDataProtector.EnsureDevelopmentKeys(Path.GetFullPath(Path.Combine("data", "keys"))))
+        foreach (var (key, value) in Features.Subjects.PersonalDataProtector.EnsureDevelopmentKeys(Path.GetFullPath(Path.Combine("data", "keys")))
+            .Concat(Features.Audit.AuditSetup.EnsureDevelopmentKey(Path.GetFullPath(Path.Combine("data", "keys")))))
         {
             settings[key] = value;
         }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using CreditShare.Core.Audit;
 using CreditShare.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,15 @@ public sealed class AuditOptions
     public int RetentionDays { get; set; } = MinimumRetentionDays;
 
     public string ArchiveDirectory { get; set; } = Path.Combine("data", "audit-archive");
+
+    /// <summary>
+    /// Base64 of 32 random bytes: the HMAC key of the chain, archive rows and checkpoints. From configuration (never the
+    /// database, whose writers must not be able to re-seal); required outside Development, which generates one under data/keys.
+    /// </summary>
+    public string? ChainKey { get; set; }
+
+    /// <summary>How often a signed checkpoint of the chain's head is written to the archive folder and the log.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>A file of archived audit entries: which part of the chain it holds and the fingerprint of the file.</summary>
@@ -33,16 +43,25 @@ public sealed class AuditArchive
     public string FileSha256 { get; set; } = "";
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The key that signed the row (<c>AuditChainKey.Id</c>); null for rows written before archives were signed.</summary>
+    public string? KeyId { get; set; }
+
+    /// <summary>HMAC over the range, last hash, file name, file hash and time: only a signed row is taken as an anchor.</summary>
+    public string? Signature { get; set; }
+
+    public AuditArchiveFacts Facts => new(FromSequence, ToSequence, ToHash, FileName, FileSha256, CreatedAt);
 }
 
-public sealed record ArchiveResult(long Entries, string? FileName, long? FromSequence, long? ToSequence);
+public sealed record ArchiveResult(long Entries, string? FileName, long? FromSequence, long? ToSequence, AuditCheckpoint? Checkpoint = null);
 
 /// <summary>
 /// Copies entries older than the retention period to JSON-lines files, each with its hash and the previous hash, and
-/// records every file with its SHA-256. The entries themselves stay in the append-only table: removing them is a
-/// deliberate act by a database administrator, after which the verifier starts from the last archive's anchor.
+/// records every file with its SHA-256 in a row signed with the chain key. The entries themselves stay in the
+/// append-only table: removing them is a deliberate act by a database administrator, after which the verifier starts
+/// from the last archive's anchor. Every run ends with a checkpoint of the chain's head.
 /// </summary>
-public sealed class AuditArchiver(AppDbContext db, AuditWriter audit, TimeProvider time, IOptions<AuditOptions> options)
+public sealed class AuditArchiver(AppDbContext db, AuditWriter audit, TimeProvider time, IOptions<AuditOptions> options, AuditChainKey key, AuditCheckpoints checkpoints)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -55,7 +74,7 @@ public sealed class AuditArchiver(AppDbContext db, AuditWriter audit, TimeProvid
             .OrderBy(a => a.Sequence).ToListAsync(cancellationToken);
         if (entries.Count == 0)
         {
-            return new ArchiveResult(0, null, null, null);
+            return new ArchiveResult(0, null, null, null, await checkpoints.WriteAsync(cancellationToken));
         }
 
         // The records an entry handed out go with it into the archive (art. 23): the chained detail holds their hash.
@@ -91,20 +110,25 @@ public sealed class AuditArchiver(AppDbContext db, AuditWriter audit, TimeProvid
 
         await using (var read = File.OpenRead(path))
         {
-            db.AuditArchives.Add(new AuditArchive
+            var now = time.GetUtcNow();
+            var archive = new AuditArchive
             {
                 FromSequence = entries[0].Sequence,
                 ToSequence = entries[^1].Sequence,
                 ToHash = entries[^1].Hash,
                 FileName = name,
                 FileSha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(read, cancellationToken)),
-                CreatedAt = time.GetUtcNow(),
-            });
+                // Milliseconds, stored exactly by both databases, so the signature survives the round trip.
+                CreatedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero),
+                KeyId = key.Id,
+            };
+            archive.Signature = archive.Facts.Seal(key);
+            db.AuditArchives.Add(archive);
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await audit.WriteAsync(new AuditRecord(AuditEvent.Audit_Archived, AuditOutcome.Success)
         { Account = "system", ResultCount = entries.Count, Target = name, Detail = $"{entries[0].Sequence}-{entries[^1].Sequence}" }, cancellationToken);
-        return new ArchiveResult(entries.Count, name, entries[0].Sequence, entries[^1].Sequence);
+        return new ArchiveResult(entries.Count, name, entries[0].Sequence, entries[^1].Sequence, await checkpoints.WriteAsync(cancellationToken));
     }
 }

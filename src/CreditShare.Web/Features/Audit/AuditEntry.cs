@@ -29,7 +29,15 @@ public sealed class AuditEntry
 
     public string PreviousHash { get; set; } = "";
 
+    /// <summary>
+    /// Which key sealed <see cref="Hash"/> (<c>AuditChainKey.Id</c>); null for entries written before the chain was keyed,
+    /// whose hash is plain SHA-256.
+    /// </summary>
+    public string? KeyId { get; set; }
+
     public string Hash { get; set; } = "";
 
     public AuditFacts Facts => new(Sequence, OccurredAt, EventCode, Account, UnitCode, ClientIp, Target, Purpose, Outcome, ResultCount, Detail);
+
+    public ChainLink ToLink() => new(Facts, KeyId, PreviousHash, Hash);
 }

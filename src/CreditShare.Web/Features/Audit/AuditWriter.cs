@@ -35,11 +35,11 @@ public sealed record AuditRecord(AuditEvent Event, string Outcome)
 public sealed record SharedRecords(int UnitId, string Channel, IReadOnlyCollection<long> RecordIds);
 
 /// <summary>
-/// Appends to the hash-chained audit trail. Each append reads the last entry and inserts the next one inside a
-/// transaction that holds a lock (an advisory lock on PostgreSQL, shared by every app instance; BEGIN IMMEDIATE on SQLite),
-/// so concurrent writers never fork the chain.
+/// Appends to the keyed hash chain of the audit trail. Each append reads the last entry and inserts the next one inside
+/// a transaction that holds a lock (an advisory lock on PostgreSQL, shared by every app instance; BEGIN IMMEDIATE on
+/// SQLite), so concurrent writers never fork the chain.
 /// </summary>
-public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccessor http, TimeProvider time)
+public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccessor http, TimeProvider time, AuditChainKey key)
 {
     private const long ChainLockKey = 0x43726564_41756474; // "CredAudt"
     private static readonly SemaphoreSlim SqliteGate = new(1, 1);
@@ -85,8 +85,10 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
                 ResultCount = record.ResultCount,
                 Detail = Clip(record.Shared is { } shared ? SharedDetail(record.Detail, shared) : record.Detail, 2000),
                 PreviousHash = last?.Hash ?? AuditChain.GenesisHash,
+                KeyId = key.Id,
             };
-            entry.Hash = AuditChain.Hash(entry.Facts, entry.PreviousHash);
+            // After a legacy (SHA-256) entry, this keyed link over its hash is where the keyed chain begins.
+            entry.Hash = AuditChain.Link(entry.Facts, entry.PreviousHash, key);
             db.AuditEntries.Add(entry);
             await db.SaveChangesAsync(cancellationToken);
             if (record.Shared is { RecordIds.Count: > 0 } handed)

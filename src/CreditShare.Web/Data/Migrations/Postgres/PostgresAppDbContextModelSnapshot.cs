@@ -236,6 +236,14 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.Property<long>("FromSequence")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Signature")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("ToHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -276,6 +284,10 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("timestamp with time zone");

@@ -226,6 +226,14 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.Property<long>("FromSequence")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Signature")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ToHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -265,6 +273,10 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("OccurredAt")
