@@ -23,13 +23,13 @@ public class ContentSecurityPolicyTests(BrowserFixture fixture) : IClassFixture<
         await Assertions.Expect(enrol.Locator(".qr svg")).ToBeVisibleAsync();
 
         var reporter = await fixture.SignedInAsync(StaffRoles.Reporter, unit: "source");
-        foreach (var path in new[] { "/Reporting", "/Reporting/Upload", "/Reporting/Form?category=XZCF" })
+        foreach (var path in new[] { "/Reporting", "/Reporting/Upload?category=XZCF", "/Reporting/Form?category=XZCF" })
         {
             await reporter.GotoAsync(path);
         }
 
         // The upload page's progress script is a file of our own, and runs: choosing nothing and submitting shows the field error.
-        await reporter.GotoAsync("/Reporting/Upload");
+        await reporter.GotoAsync("/Reporting/Upload?category=XZCF");
         await reporter.GetByRole(AriaRole.Button, new() { Name = "上传并报送" }).ClickAsync();
         await Assertions.Expect(reporter.Locator("#upload-error")).Not.ToBeEmptyAsync();
 
