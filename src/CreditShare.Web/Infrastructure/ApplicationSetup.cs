@@ -51,6 +51,7 @@ public static class ApplicationSetup
             .Validate(o => o.RetentionDays >= AuditOptions.MinimumRetentionDays, $"Audit:RetentionDays must be at least {AuditOptions.MinimumRetentionDays}.")
             .ValidateOnStart();
         services.AddScoped<UnitRegistry>();
+        services.AddScoped<ReportingAssignments>();
         services.AddScoped<CatalogService>();
         services.AddSingleton<ParsedCatalogVersions>();
         services.AddOptions<PersonalDataOptions>().Bind(configuration.GetSection("PersonalData"))
@@ -168,6 +169,8 @@ public static class ApplicationSetup
         }
 
         await scope.ServiceProvider.GetRequiredService<CatalogService>().EnsureBuiltInAsync();
+        // Contacts stored before they were encrypted are encrypted now: an upgrade leaves no clear phone number behind.
+        await scope.ServiceProvider.GetRequiredService<UnitRegistry>().ProtectStoredContactsAsync();
     }
 }
 

@@ -2,11 +2,13 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CreditShare.Core;
 using CreditShare.Core.Catalog;
+using CreditShare.Core.Reporting;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Features.Subjects;
+using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -84,6 +86,15 @@ public sealed class ReportingService(
             return Outcome<BatchResult>.NotFound("catalog.not_found", $"信息类别“{categoryCode}”不存在");
         }
 
+        // Only what the center assigned the unit (art. 5); whom each record names is checked row by row in Prepare.
+        var reporter = await ReportingAssignments.ReporterAsync(db, who.UnitId, cancellationToken);
+        if ((reporter is null ? "报送单位未登记" : ReportingAuthority.Refusal(category, reporter)?.Message) is { } refusal)
+        {
+            await audit.WriteAsync(new AuditRecord(AuditEvent.Report_BatchRefused, AuditOutcome.Refused)
+            { Account = who.SubmittedBy, UnitCode = reporter?.Uscc ?? who.UnitCode, Target = $"category:{category.Code}", Detail = $"{ReportingAuthority.NotAssignedCode};channel={who.Channel}" }, cancellationToken);
+            return Outcome<BatchResult>.Forbidden(ReportingAuthority.NotAssignedCode, refusal);
+        }
+
         if (rows.Count == 0)
         {
             return Outcome<BatchResult>.Invalid(new FieldError("$", "batch.empty", "批次中没有记录"));
@@ -105,7 +116,7 @@ public sealed class ReportingService(
         }
 
         var now = time.GetUtcNow();
-        var prepared = Prepare(who, category, rows, now);
+        var prepared = Prepare(who, reporter!, category, rows, now);
         await gate.Semaphore.WaitAsync(cancellationToken);
         try
         {
@@ -168,7 +179,7 @@ public sealed class ReportingService(
 
     private sealed record PreparedBatch(Guid Id, IReadOnlyList<PreparedRow> Rows, List<AbnormalEntry> Abnormal);
 
-    private PreparedBatch Prepare(Submitter who, CategoryDefinition category, IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, DateTimeOffset now)
+    private PreparedBatch Prepare(Submitter who, ReportingUnit reporter, CategoryDefinition category, IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, DateTimeOffset now)
     {
         var batchId = Guid.CreateVersion7(now);
         var today = Today;
@@ -177,9 +188,12 @@ public sealed class ReportingService(
         var content = new RecordContent(category, protector);
         for (var i = 0; i < rows.Count; i++)
         {
-            var validation = RecordValidator.Validate(category, rows[i], today);
-            var errors = validation.Errors;
-            var warnings = validation.Warnings.ToList();
+            // An empty source unit or authority is the reporting unit; any other must be it or a unit it reports for.
+            var (row, filled) = ReportingAuthority.Fill(category, rows[i], reporter);
+            var validation = RecordValidator.Validate(category, row, today);
+            var foreign = ReportingAuthority.Check(category, validation.Values, reporter);
+            var errors = foreign.Count == 0 ? validation.Errors : [.. validation.Errors, .. foreign];
+            var warnings = filled.Count == 0 ? validation.Warnings.ToList() : [.. validation.Warnings, .. filled];
             SubjectKey? subject = null;
             if (errors.Count == 0)
             {
