@@ -25,6 +25,8 @@ public sealed class CommandLineTests : IAsyncLifetime
         Directory.Delete(folder, recursive: true);
     }
 
+    private readonly string[] personalDataKeys = [.. Enumerable.Range(0, 2).Select(_ => Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)))];
+
     private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
@@ -40,6 +42,9 @@ public sealed class CommandLineTests : IAsyncLifetime
         start.Environment["CertificateAuthority__CertificatePath"] = Path.Combine(folder, "ca.crt");
         start.Environment["CertificateAuthority__KeyPath"] = Path.Combine(folder, "ca.key");
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Units' contacts are encrypted with the personal-data key: registering one needs it, as in production.
+        start.Environment["PersonalData__EncryptionKey"] = personalDataKeys[0];
+        start.Environment["PersonalData__LookupKey"] = personalDataKeys[1];
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -69,8 +74,9 @@ public sealed class CommandLineTests : IAsyncLifetime
         var badUnit = await RunAsync("create-unit", "--name", "某厅", "--uscc", "91440300708461136U");
         Assert.Equal(1, badUnit.ExitCode);
         Assert.Contains("校验位错误", badUnit.Output);
-        var unit = await RunAsync("create-unit", "--name", "某省市场监督管理厅", "--uscc", sourceCode, "--roles", "source");
+        var unit = await RunAsync("create-unit", "--name", "某省市场监督管理厅", "--uscc", sourceCode, "--roles", "source", "--categories", "XZCF,XZXK");
         Assert.True(unit.ExitCode == 0, unit.Output);
+        Assert.Contains("已分配报送类别：XZXK", unit.Output);
 
         var certificates = Path.Combine(folder, "certs");
         var issued = await RunAsync("issue-cert", "--unit", centerCode, "--months", "48", "--out", certificates);

@@ -93,17 +93,19 @@ public sealed partial class UnitRegistry(AppDbContext db, AuditWriter audit, Tim
 
     /// <summary>
     /// Encrypts contact values still stored in clear (rows from before contacts were encrypted). Runs with the
-    /// migrations, so no clear value stays behind after an upgrade; returns how many rows it changed.
+    /// migrations and at every start, so no clear value stays behind after an upgrade; returns how many rows it changed.
+    /// A contact is always encrypted as a whole, so a clear name finds every such row (the name is never empty).
     /// </summary>
     public async Task<int> ProtectStoredContactsAsync()
     {
+        const string Sealed = "enc:v1:";
         var changed = 0;
-        foreach (var unit in await db.Units.ToListAsync())
+        foreach (var unit in await db.Units.Where(u => !u.Responsible.Name.StartsWith(Sealed) || !u.Leader.Name.StartsWith(Sealed)).ToListAsync())
         {
             changed += Reseal(unit.Responsible, c => unit.Responsible = c) | Reseal(unit.Leader, c => unit.Leader = c);
         }
 
-        foreach (var change in await db.UnitContactChanges.ToListAsync())
+        foreach (var change in await db.UnitContactChanges.Where(c => !c.Previous.Name.StartsWith(Sealed) || !c.Current.Name.StartsWith(Sealed)).ToListAsync())
         {
             changed += Reseal(change.Previous, c => change.Previous = c) | Reseal(change.Current, c => change.Current = c);
         }

@@ -116,14 +116,14 @@ public class UnitContactsTests(CreditShareApp app) : IClassFixture<CreditShareAp
         await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
             """UPDATE "Units" SET "Responsible_Mobile" = {0}, "Responsible_Name" = '旧联络员' WHERE "Id" = {1}""", Legacy, id));
         await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
-            """UPDATE "UnitContactChanges" SET "Previous_Mobile" = {0} WHERE "UnitId" = {1}""", Legacy, id));
+            """UPDATE "UnitContactChanges" SET "Previous_Mobile" = {0}, "Previous_Name" = '旧联络员' WHERE "UnitId" = {1}""", Legacy, id));
         Assert.Contains(Legacy, await RawAsync("""SELECT "Responsible_Mobile" AS "Value" FROM "Units" WHERE "Id" = {0}""", id));
 
         await ApplicationSetup.MigrateAsync(app.Services);
 
         var stored = await RawAsync("""
             SELECT "Responsible_Mobile" AS "Value" FROM "Units" WHERE "Id" = {0} UNION ALL SELECT "Responsible_Name" FROM "Units" WHERE "Id" = {0}
-            UNION ALL SELECT "Previous_Mobile" FROM "UnitContactChanges" WHERE "UnitId" = {0}
+            UNION ALL SELECT "Previous_Mobile" FROM "UnitContactChanges" WHERE "UnitId" = {0} UNION ALL SELECT "Previous_Name" FROM "UnitContactChanges" WHERE "UnitId" = {0}
             """, id);
         Assert.All(stored, value => Assert.StartsWith("enc:v1:", value));
         var unit = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/units/{id}");
