@@ -105,7 +105,7 @@ public sealed class BenchPlatform
         {
             await platform.CliAsync("create-ca", "--out", work);
             await platform.CliAsync("migrate");
-            await platform.CliAsync("create-unit", "--name", SourceName, "--uscc", SourceCode, "--roles", "source");
+            await platform.CliAsync("create-unit", "--name", SourceName, "--uscc", SourceCode, "--roles", "source", "--categories", "XZCF,XZXK");
             await platform.CliAsync("issue-cert", "--unit", SourceCode, "--months", "24", "--out", work);
             MakeServerCertificate(work);
         }

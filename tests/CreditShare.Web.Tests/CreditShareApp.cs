@@ -118,8 +118,19 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public static ClaimsPrincipal System { get; } = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "test-setup")], "test"));
 
-    /// <summary>A unit with a valid, unique USCC under the given 8-character prefix.</summary>
-    public async Task<int> CreateUnitAsync(string name, string prefix8, string[] roles)
+    /// <summary>The 处罚机关 and 数据来源单位 that the fixtures' records name (ReportingApp.Penalty and friends).</summary>
+    public static string FixtureAuthority { get; } = DemoSeed.MakeUscc("11640100", "01350012");
+
+    /// <summary>A 业务审核员 as the fixtures' set-up acts for one: assignments need that role.</summary>
+    public static ClaimsPrincipal SetupReviewer { get; } = new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, "test-setup"), new Claim(ClaimTypes.Role, Core.Accounts.StaffRoles.Reviewer)], "test", ClaimTypes.Name, ClaimTypes.Role));
+
+    /// <summary>
+    /// A unit with a valid, unique USCC under the given 8-character prefix. A source unit is assigned every built-in
+    /// category and may report for <see cref="FixtureAuthority"/>, as the tests' records expect, unless
+    /// <paramref name="assignAll"/> is false.
+    /// </summary>
+    public async Task<int> CreateUnitAsync(string name, string prefix8, string[] roles, bool assignAll = true)
     {
         await using var scope = Services.CreateAsyncScope();
         var org = $"{Interlocked.Increment(ref counter) + (Random.Shared.Next(1000, 9999) * 1000):D8}";
@@ -127,6 +138,17 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         var outcome = await scope.ServiceProvider.GetRequiredService<UnitRegistry>()
             .CreateAsync(System, new UnitInput(name, DemoSeed.MakeUscc(prefix8, org[..8]), "640100", roles, contact, contact));
         Assert.True(outcome.IsOk, string.Join("; ", outcome.Errors.Select(e => e.Message)));
+        if (assignAll && roles.Contains("source"))
+        {
+            var assignments = scope.ServiceProvider.GetRequiredService<ReportingAssignments>();
+            foreach (var category in Core.Catalog.BuiltInCatalog.All)
+            {
+                Assert.True((await assignments.AssignAsync(SetupReviewer, outcome.Value!.Id, category.Code)).IsOk);
+            }
+
+            Assert.True((await assignments.AddOnBehalfAsync(SetupReviewer, outcome.Value!.Id, FixtureAuthority, "银川市市场监督管理局")).IsOk);
+        }
+
         return outcome.Value!.Id;
     }
 

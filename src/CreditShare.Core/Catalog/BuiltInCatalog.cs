@@ -76,6 +76,10 @@ public static class BuiltInCatalog
         SubjectIdTypeField = "XK_XDR_ZJLX",
         DocumentNumberField = "XK_WSH",
         DecisionDateField = "XK_JDRQ",
+        SourceUnitCodeField = "XK_LYDWDM",
+        SourceUnitNameField = "XK_LYDW",
+        AuthorityCodeField = "XK_XKJGDM",
+        AuthorityNameField = "XK_XKJG",
         Disclosure = new() { DefaultMonths = 36 },
         Fields =
         [
@@ -117,6 +121,10 @@ public static class BuiltInCatalog
         DocumentNumberField = "CF_WSH",
         DecisionDateField = "CF_JDRQ",
         DisclosureEndField = "CF_GSJZQ",
+        SourceUnitCodeField = "CF_SJLYDM",
+        SourceUnitNameField = "CF_SJLY",
+        AuthorityCodeField = "CF_CFJGDM",
+        AuthorityNameField = "CF_CFJG",
         // 失信行为纠正后的信用信息修复管理办法 (2023): at least 3 months, at most 3 years; the longest type applies.
         Disclosure = new()
         {
@@ -181,6 +189,8 @@ public static class BuiltInCatalog
         SubjectCodeField = "JC_SHXYM",
         DocumentNumberField = "JC_SHXYM",
         DecisionDateField = "JC_CLRQ",
+        SourceUnitCodeField = "JC_LYDWDM",
+        SourceUnitNameField = "JC_LYDW",
         Disclosure = new() { DefaultMonths = 1200 },
         Fields =
         [
@@ -213,6 +223,10 @@ public static class BuiltInCatalog
         SubjectIdTypeField = "JL_XDR_ZJLX",
         DocumentNumberField = "JL_WH",
         DecisionDateField = "JL_RDRQ",
+        SourceUnitCodeField = "JL_LYDWDM",
+        SourceUnitNameField = "JL_LYDW",
+        AuthorityCodeField = "JL_RDDWDM",
+        AuthorityNameField = "JL_RDDW",
         Disclosure = new() { DefaultMonths = 36 },
         Fields =
         [
@@ -253,6 +267,10 @@ public static class BuiltInCatalog
         SubjectIdTypeField = "SX_XDR_ZJLX",
         DocumentNumberField = "SX_WSH",
         DecisionDateField = "SX_LRRQ",
+        SourceUnitCodeField = "SX_LYDWDM",
+        SourceUnitNameField = "SX_LYDW",
+        AuthorityCodeField = "SX_RDBMDM",
+        AuthorityNameField = "SX_RDBM",
         Disclosure = new() { DefaultMonths = 36, MinimumMonths = 12 },
         Fields =
         [
@@ -291,6 +309,8 @@ public static class BuiltInCatalog
         SubjectCodeField = "YC_SHXYM",
         DocumentNumberField = "YC_WSH",
         DecisionDateField = "YC_LRRQ",
+        SourceUnitCodeField = "YC_LYDWDM",
+        SourceUnitNameField = "YC_LYDW",
         Disclosure = new() { DefaultMonths = 36 },
         Fields =
         [

@@ -129,6 +129,19 @@ public sealed record CategoryDefinition
 
     public string? DisclosureEndField { get; init; }
 
+    /// <summary>
+    /// 数据来源单位's code and name: the reporting unit itself, or a unit the center let it report for; filled from the
+    /// reporting unit when left empty. Null in a version stored before these existed: the built-in category's apply.
+    /// </summary>
+    public string? SourceUnitCodeField { get; init; }
+
+    public string? SourceUnitNameField { get; init; }
+
+    /// <summary>The deciding authority's code and name (处罚机关, 许可机关, 认定部门): bound to the reporting unit like the source unit.</summary>
+    public string? AuthorityCodeField { get; init; }
+
+    public string? AuthorityNameField { get; init; }
+
     public SharingScope Sharing { get; init; } = SharingScope.Public;
 
     public PeriodRule Disclosure { get; init; } = new();

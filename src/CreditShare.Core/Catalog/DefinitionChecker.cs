@@ -101,6 +101,10 @@ public static partial class DefinitionChecker
         RequireField(category.DecisionDateField, "decisionDateField", mandatory: false);
         RequireField(category.DisclosureEndField, "disclosureEndField", mandatory: false);
         RequireField(category.Disclosure?.ByField, "disclosure.byField", mandatory: false);
+        RequireField(category.SourceUnitCodeField, "sourceUnitCodeField", mandatory: false);
+        RequireField(category.SourceUnitNameField, "sourceUnitNameField", mandatory: false);
+        RequireField(category.AuthorityCodeField, "authorityCodeField", mandatory: false);
+        RequireField(category.AuthorityNameField, "authorityNameField", mandatory: false);
 
         for (var i = 0; i < category.Rules.Count; i++)
         {

@@ -22,6 +22,10 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
 
     public DbSet<UnitContactChange> UnitContactChanges => Set<UnitContactChange>();
 
+    public DbSet<ReportingAssignment> ReportingAssignments => Set<ReportingAssignment>();
+
+    public DbSet<OnBehalfUnit> OnBehalfUnits => Set<OnBehalfUnit>();
+
     public DbSet<CatalogCategoryVersion> CatalogVersions => Set<CatalogCategoryVersion>();
 
     public DbSet<StaffSession> StaffSessions => Set<StaffSession>();

@@ -23,13 +23,37 @@ internal sealed class UnitConfiguration : IEntityTypeConfiguration<Unit>
         builder.OwnsOne(u => u.Leader, ContactColumns);
     }
 
+    /// <summary>Contact values are stored encrypted (<c>enc:v1:</c> + base64 of nonce, cipher and tag): room for 100 characters of Chinese.</summary>
     internal static void ContactColumns<T>(OwnedNavigationBuilder<T, UnitContact> contact)
         where T : class
     {
-        contact.Property(c => c.Name).HasMaxLength(50);
-        contact.Property(c => c.OfficePhone).HasMaxLength(30);
-        contact.Property(c => c.Mobile).HasMaxLength(20);
-        contact.Property(c => c.Email).HasMaxLength(100);
+        contact.Property(c => c.Name).HasMaxLength(UnitContact.StoredMaxLength);
+        contact.Property(c => c.OfficePhone).HasMaxLength(UnitContact.StoredMaxLength);
+        contact.Property(c => c.Mobile).HasMaxLength(UnitContact.StoredMaxLength);
+        contact.Property(c => c.Email).HasMaxLength(UnitContact.StoredMaxLength);
+    }
+}
+
+internal sealed class ReportingAssignmentConfiguration : IEntityTypeConfiguration<ReportingAssignment>
+{
+    public void Configure(EntityTypeBuilder<ReportingAssignment> builder)
+    {
+        builder.Property(a => a.CategoryCode).HasMaxLength(40);
+        builder.Property(a => a.AssignedBy).HasMaxLength(256);
+        builder.HasOne<Unit>().WithMany().HasForeignKey(a => a.UnitId);
+        builder.HasIndex(a => new { a.UnitId, a.CategoryCode }).IsUnique();
+    }
+}
+
+internal sealed class OnBehalfUnitConfiguration : IEntityTypeConfiguration<OnBehalfUnit>
+{
+    public void Configure(EntityTypeBuilder<OnBehalfUnit> builder)
+    {
+        builder.Property(o => o.Uscc).HasMaxLength(18);
+        builder.Property(o => o.Name).HasMaxLength(100);
+        builder.Property(o => o.AddedBy).HasMaxLength(256);
+        builder.HasOne<Unit>().WithMany().HasForeignKey(o => o.UnitId);
+        builder.HasIndex(o => new { o.UnitId, o.Uscc }).IsUnique();
     }
 }
 

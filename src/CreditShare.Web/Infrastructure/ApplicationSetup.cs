@@ -52,6 +52,8 @@ public static class ApplicationSetup
             .ValidateOnStart();
         services.AddAuditChain();
         services.AddScoped<UnitRegistry>();
+        services.AddScoped<ReportingAssignments>();
+        services.AddHostedService<StoredContactsProtection>();
         services.AddScoped<CatalogService>();
         services.AddSingleton<ParsedCatalogVersions>();
         services.AddOptions<PersonalDataOptions>().Bind(configuration.GetSection("PersonalData"))
@@ -179,11 +181,32 @@ public static class ApplicationSetup
         }
 
         await scope.ServiceProvider.GetRequiredService<CatalogService>().EnsureBuiltInAsync();
+        // `migrate` may run without the personal-data keys; then the server's start does this (it cannot start without them).
+        if (scope.ServiceProvider.GetRequiredService<IConfiguration>().GetSection("PersonalData").Get<PersonalDataOptions>() is { IsComplete: true })
+        {
+            await ProtectStoredContactsAsync(services);
+        }
+
         if (afterwards is not null)
         {
             await afterwards();
         }
     }
+
+    /// <summary>Contacts stored before they were encrypted are encrypted now: an upgrade leaves no clear phone number behind.</summary>
+    public static async Task ProtectStoredContactsAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<UnitRegistry>().ProtectStoredContactsAsync();
+    }
+}
+
+/// <summary>At every start (cheap: units are few), so rows written before contacts were encrypted do not stay in clear.</summary>
+internal sealed class StoredContactsProtection(IServiceProvider services) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => ApplicationSetup.ProtectStoredContactsAsync(services);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 internal sealed class DatabaseHealthCheck(AppDbContext db) : IHealthCheck

@@ -188,7 +188,7 @@ public static class Cli
             (options.GetValueOrDefault("roles") ?? "source").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), contact, contact));
         if (!outcome.IsOk)
         {
-            Console.Error.WriteLine("Pass --name NAME --uscc USCC [--region CODE] [--roles source,user] [--contact NAME --mobile NUMBER].");
+            Console.Error.WriteLine("Pass --name NAME --uscc USCC [--region CODE] [--roles source,user] [--categories XZCF,XZXK] [--contact NAME --mobile NUMBER].");
             foreach (var error in outcome.Errors)
             {
                 Console.Error.WriteLine($"  {error.Field}: {error.Message}");
@@ -198,6 +198,20 @@ public static class Cli
         }
 
         Console.WriteLine($"单位已登记：{outcome.Value!.Name}（{outcome.Value.Uscc}），编号 {outcome.Value.Id}");
+        // A source unit reports only what it is assigned; scripted set-ups assign here what a 业务审核员 would in the console.
+        var reviewer = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "cli"), new Claim(ClaimTypes.Role, StaffRoles.Reviewer)], "cli", ClaimTypes.Name, ClaimTypes.Role));
+        foreach (var category in (options.GetValueOrDefault("categories") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var assigned = await scope.ServiceProvider.GetRequiredService<ReportingAssignments>().AssignAsync(reviewer, outcome.Value.Id, category);
+            if (!assigned.IsOk)
+            {
+                Console.Error.WriteLine($"  {category}: {assigned.Message}{string.Join("; ", assigned.Errors.Select(e => e.Message))}");
+                return 1;
+            }
+
+            Console.WriteLine($"已分配报送类别：{category}");
+        }
+
         return 0;
     }
 

@@ -15,6 +15,9 @@ public static class Policies
     public const string UnitSystem = "unit-system";
     public const string Reporter = "reporter";
 
+    /// <summary>The center's 业务审核员: approves grants and formal requests, assigns what source units report.</summary>
+    public const string Reviewer = "reviewer";
+
     /// <summary>Grants and formal requests: center reviewers and queriers, and data-user units' queriers.</summary>
     public const string SharingStaff = "sharing-staff";
 
@@ -30,6 +33,7 @@ public static class Policies
         .AddPolicy(SecurityAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.SecurityAdmin))
         .AddPolicy(AuditAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.AuditAdmin))
         .AddPolicy(Reporter, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.Reporter))
+        .AddPolicy(Reviewer, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.Reviewer))
         .AddPolicy(SharingStaff, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
             .RequireRole(StaffRoles.Reviewer, StaffRoles.Querier, StaffRoles.UserUnitQuerier))
         .AddPolicy(DataUserQuerier, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.UserUnitQuerier))

@@ -29,6 +29,8 @@ public sealed class CommandLineTests : IAsyncLifetime
 
     private readonly string chainKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
+    private readonly string[] personalDataKeys = [.. Enumerable.Range(0, 2).Select(_ => Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)))];
+
     private Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunWithAsync(new Dictionary<string, string?> { ["Audit__ChainKey"] = chainKey }, args);
 
     private async Task<(int ExitCode, string Output)> RunWithAsync(IReadOnlyDictionary<string, string?> settings, params string[] args)
@@ -46,6 +48,9 @@ public sealed class CommandLineTests : IAsyncLifetime
         start.Environment["CertificateAuthority__CertificatePath"] = Path.Combine(folder, "ca.crt");
         start.Environment["CertificateAuthority__KeyPath"] = Path.Combine(folder, "ca.key");
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Units' contacts are encrypted with the personal-data key: registering one needs it, as in production.
+        start.Environment["PersonalData__EncryptionKey"] = personalDataKeys[0];
+        start.Environment["PersonalData__LookupKey"] = personalDataKeys[1];
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;
@@ -95,8 +100,9 @@ public sealed class CommandLineTests : IAsyncLifetime
         var badUnit = await RunAsync("create-unit", "--name", "某厅", "--uscc", "91440300708461136U");
         Assert.Equal(1, badUnit.ExitCode);
         Assert.Contains("校验位错误", badUnit.Output);
-        var unit = await RunAsync("create-unit", "--name", "某省市场监督管理厅", "--uscc", sourceCode, "--roles", "source");
+        var unit = await RunAsync("create-unit", "--name", "某省市场监督管理厅", "--uscc", sourceCode, "--roles", "source", "--categories", "XZCF,XZXK");
         Assert.True(unit.ExitCode == 0, unit.Output);
+        Assert.Contains("已分配报送类别：XZXK", unit.Output);
 
         var certificates = Path.Combine(folder, "certs");
         var issued = await RunAsync("issue-cert", "--unit", centerCode, "--months", "48", "--out", certificates);

@@ -40,6 +40,10 @@ public enum AuditEvent
     Unit_Suspended = 1202,
     Unit_Resumed = 1203,
     Unit_ContactChanged = 1204,
+    Unit_CategoryAssigned = 1205,
+    Unit_CategoryUnassigned = 1206,
+    Unit_OnBehalfAdded = 1207,
+    Unit_OnBehalfRemoved = 1208,
 
     // 1300: information catalog
     Catalog_VersionCreated = 1300,
@@ -59,6 +63,7 @@ public enum AuditEvent
     Report_BatchReceived = 1600,
     Report_RecordWithdrawn = 1601,
     Report_AbnormalAnnotated = 1602,
+    Report_BatchRefused = 1603,
 
     // 1800: sharing — grants, restrictions, webhooks, formal requests
     Grant_Requested = 1800,
@@ -131,6 +136,10 @@ public static class AuditEventNames
         AuditEvent.Unit_Suspended => "暂停单位",
         AuditEvent.Unit_Resumed => "恢复单位",
         AuditEvent.Unit_ContactChanged => "单位联系人变更",
+        AuditEvent.Unit_CategoryAssigned => "分配报送类别",
+        AuditEvent.Unit_CategoryUnassigned => "取消报送类别",
+        AuditEvent.Unit_OnBehalfAdded => "登记代报单位",
+        AuditEvent.Unit_OnBehalfRemoved => "取消代报单位",
         AuditEvent.Catalog_VersionCreated => "目录新版本",
         AuditEvent.Catalog_Imported => "导入目录",
         AuditEvent.Catalog_Exported => "导出目录",
@@ -142,6 +151,7 @@ public static class AuditEventNames
         AuditEvent.Report_BatchReceived => "接收报送批次",
         AuditEvent.Report_RecordWithdrawn => "撤销记录",
         AuditEvent.Report_AbnormalAnnotated => "批注异常数据",
+        AuditEvent.Report_BatchRefused => "报送批次被拒绝（未分配的信息类别）",
         AuditEvent.Data_SubjectViewed => "查看主体信用档案",
         AuditEvent.Data_AbnormalViewed => "查看异常数据",
         AuditEvent.Data_SubjectSearched => "检索主体",

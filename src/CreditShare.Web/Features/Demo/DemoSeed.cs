@@ -60,6 +60,12 @@ public static class DemoSeed
         var db = services.GetRequiredService<AppDbContext>();
         if (await db.Units.AnyAsync())
         {
+            // A demo database from before categories were assigned: its source units keep reporting what they did.
+            if (!await db.ReportingAssignments.AnyAsync())
+            {
+                await AssignDemoCategoriesAsync(services, await db.Units.ToDictionaryAsync(u => u.Uscc, u => u.Id));
+            }
+
             return;
         }
 
@@ -119,6 +125,7 @@ public static class DemoSeed
             report.AppendLine($"{Units.First(u => u.Key == key).Name}\t{paths.Certificate}\t{paths.Key}\t{paths.Pkcs12}（口令 {issued.Value!.Pkcs12Password}）");
         }
 
+        await AssignDemoCategoriesAsync(services, unitCodes.ToDictionary(u => u.Value, u => unitIds[u.Key]));
         var reported = await ReportDemoRecordsAsync(services, unitIds, unitCodes);
         report.AppendLine();
         report.AppendLine($"演示报送：{reported.Accepted} 条已接收，{reported.Rejected} 条进入异常数据（均经由与接口相同的报送流程）。");
@@ -170,6 +177,38 @@ public static class DemoSeed
             if (!approved.IsOk)
             {
                 throw new InvalidOperationException($"Demo grant {unit}/{category}: {approved.Message}{string.Join("; ", approved.Errors.Select(e => e.Message))}");
+            }
+        }
+    }
+
+    /// <summary>What each demo source unit reports (the court and the commission nothing yet), as a 业务审核员 assigns it.</summary>
+    private static readonly (string Unit, string[] Categories)[] DemoAssignments =
+    [
+        ("scjg", ["XZCF", "XZXK"]),
+        ("sw", ["XZCF"]),
+    ];
+
+    /// <summary>Assigns the demo categories to those demo units found in <paramref name="unitIdsByCode"/> (registered units by USCC).</summary>
+    private static async Task AssignDemoCategoriesAsync(IServiceProvider services, Dictionary<string, int> unitIdsByCode)
+    {
+        var reviewer = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "demo-seed"), new Claim(ClaimTypes.Role, StaffRoles.Reviewer)],
+            "seed", ClaimTypes.Name, ClaimTypes.Role));
+        var assignments = services.GetRequiredService<ReportingAssignments>();
+        foreach (var (key, categories) in DemoAssignments)
+        {
+            var unit = Units.First(u => u.Key == key);
+            if (!unitIdsByCode.TryGetValue(MakeUscc(unit.Prefix8, unit.Org8), out var unitId))
+            {
+                continue;
+            }
+
+            foreach (var category in categories)
+            {
+                var assigned = await assignments.AssignAsync(reviewer, unitId, category);
+                if (!assigned.IsOk)
+                {
+                    throw new InvalidOperationException($"Demo assignment {key}/{category}: {assigned.Message}{string.Join("; ", assigned.Errors.Select(e => e.Message))}");
+                }
             }
         }
     }

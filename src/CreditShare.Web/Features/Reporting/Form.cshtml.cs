@@ -1,8 +1,10 @@
 using System.Text.Json;
 using CreditShare.Core.Catalog;
+using CreditShare.Core.Reporting;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Subjects;
+using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -27,12 +29,34 @@ public sealed class FormModel(CatalogService catalog, ReportingService reporting
 
     public CategoryDefinition? Definition { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync()
+    /// <summary>Why this unit may not report the category at all (not assigned by the center); the form is not offered then.</summary>
+    public string? Refusal { get; private set; }
+
+    private ReportingUnit? reporter;
+
+    private async Task<bool> LoadAsync()
     {
         Definition = await catalog.GetAsync(Category);
         if (Definition is null)
         {
+            return false;
+        }
+
+        reporter = await ReportingAssignments.ReporterAsync(db, User.UnitId());
+        Refusal = reporter is null ? "报送单位未登记" : ReportingAuthority.Refusal(Definition, reporter)?.Message;
+        return true;
+    }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!await LoadAsync())
+        {
             return NotFound();
+        }
+
+        if (Refusal is not null)
+        {
+            return Page();
         }
 
         if (Abnormal is { } id)
@@ -56,19 +80,25 @@ public sealed class FormModel(CatalogService catalog, ReportingService reporting
 
     public async Task<IActionResult> OnPostAsync()
     {
-        Definition = await catalog.GetAsync(Category);
-        if (Definition is null)
+        if (!await LoadAsync())
         {
             return NotFound();
         }
 
         ModelState.Clear();
-        var row = Values.Where(kv => Definition.Field(kv.Key) is not null).ToDictionary(kv => kv.Key, kv => kv.Value);
-        // Validate before storing: a half-typed form is not an abnormal record of the unit.
-        var validation = RecordValidator.Validate(Definition, row, reporting.Today);
-        if (!validation.IsValid)
+        if (Refusal is not null)
         {
-            foreach (var error in validation.Errors)
+            return Page();
+        }
+
+        var row = Values.Where(kv => Definition!.Field(kv.Key) is not null).ToDictionary(kv => kv.Key, kv => kv.Value);
+        // Validate before storing: a half-typed form is not an abnormal record of the unit. The same rules as the
+        // service: empty source unit and authority filled from the unit, any other one it may not name refused.
+        var validation = RecordValidator.Validate(Definition!, ReportingAuthority.Fill(Definition!, row, reporter!).Row, reporting.Today);
+        var errors = validation.Errors.Concat(ReportingAuthority.Check(Definition!, validation.Values, reporter!)).ToList();
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
             {
                 ModelState.AddModelError($"Values[{error.Field}]", error.Message);
             }

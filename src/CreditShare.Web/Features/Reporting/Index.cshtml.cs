@@ -19,7 +19,9 @@ public sealed class IndexModel(CatalogService catalog, AppDbContext db) : PageMo
     public async Task OnGetAsync()
     {
         var unitId = User.UnitId();
-        Categories = await catalog.ListCurrentAsync();
+        // Only the categories the center assigned this unit: the others would be refused anyway.
+        var assigned = await db.ReportingAssignments.AsNoTracking().Where(a => a.UnitId == unitId).Select(a => a.CategoryCode).ToListAsync();
+        Categories = [.. (await catalog.ListCurrentAsync()).Where(c => assigned.Contains(c.Code))];
         Batches = await db.ReportBatches.AsNoTracking().Where(b => b.UnitId == unitId).OrderByDescending(b => b.ReceivedAt).Take(20).ToListAsync();
         OpenAbnormal = await db.AbnormalEntries.CountAsync(a => a.UnitId == unitId && a.ClosedAt == null);
     }

@@ -28,6 +28,9 @@ public static class ReportingApi
         group.MapPost("/reports/{categoryCode}/withdrawals", async Task<Results<Ok<RecordSummary>, ProblemHttpResult>> (string categoryCode, WithdrawRequest body, HttpContext http, ReportingService reporting) =>
             (await reporting.WithdrawAsync(Machine(http), categoryCode, body.SourceKey ?? "", body.Reason)).ToOk());
         group.MapGet("/abnormal", ListAbnormalAsync);
+        // What this unit may report and in whose name, as the center assigned it.
+        group.MapGet("/reports/assignments", async Task<Results<Ok<UnitReportingView>, ProblemHttpResult>> (HttpContext http, ReportingAssignments assignments) =>
+            await assignments.ForUnitAsync(UnitId(http)) is { } view ? TypedResults.Ok(view) : Problems.NotFound("unit.not_found", "单位不存在"));
         return group;
     }
 

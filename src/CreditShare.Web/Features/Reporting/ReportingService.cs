@@ -2,11 +2,13 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CreditShare.Core;
 using CreditShare.Core.Catalog;
+using CreditShare.Core.Reporting;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Features.Subjects;
+using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -84,6 +86,15 @@ public sealed class ReportingService(
             return Outcome<BatchResult>.NotFound("catalog.not_found", $"信息类别“{categoryCode}”不存在");
         }
 
+        // Only what the center assigned the unit (art. 5); whom each record names is checked row by row in Prepare.
+        var reporter = await ReportingAssignments.ReporterAsync(db, who.UnitId, cancellationToken);
+        if ((reporter is null ? "报送单位未登记" : ReportingAuthority.Refusal(category, reporter)?.Message) is { } refusal)
+        {
+            await audit.WriteAsync(new AuditRecord(AuditEvent.Report_BatchRefused, AuditOutcome.Refused)
+            { Account = who.SubmittedBy, UnitCode = reporter?.Uscc ?? who.UnitCode, Target = $"category:{category.Code}", Detail = $"{ReportingAuthority.NotAssignedCode};channel={who.Channel}" }, cancellationToken);
+            return Outcome<BatchResult>.Forbidden(ReportingAuthority.NotAssignedCode, refusal);
+        }
+
         if (rows.Count == 0)
         {
             return Outcome<BatchResult>.Invalid(new FieldError("$", "batch.empty", "批次中没有记录"));
@@ -110,7 +121,7 @@ public sealed class ReportingService(
         }
 
         var now = time.GetUtcNow();
-        var prepared = Prepare(who, category, rows, now);
+        var prepared = Prepare(who, reporter!, category, rows, now);
         await gate.Semaphore.WaitAsync(cancellationToken);
         try
         {
@@ -173,7 +184,7 @@ public sealed class ReportingService(
 
     private sealed record PreparedBatch(Guid Id, IReadOnlyList<PreparedRow> Rows, List<AbnormalEntry> Abnormal);
 
-    private PreparedBatch Prepare(Submitter who, CategoryDefinition category, IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, DateTimeOffset now)
+    private PreparedBatch Prepare(Submitter who, ReportingUnit reporter, CategoryDefinition category, IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, DateTimeOffset now)
     {
         var batchId = Guid.CreateVersion7(now);
         var today = Today;
@@ -183,10 +194,13 @@ public sealed class ReportingService(
         for (var i = 0; i < rows.Count; i++)
         {
             // Personal numbers in a public category's free text are masked before anything else sees the row.
-            var (row, masked) = FreeText.MaskOnTheWayIn(category, rows[i]);
+            var (scrubbed, masked) = FreeText.MaskOnTheWayIn(category, rows[i]);
+            // An empty source unit or authority is the reporting unit; any other must be it or a unit it reports for.
+            var (row, filled) = ReportingAuthority.Fill(category, scrubbed, reporter);
             var validation = RecordValidator.Validate(category, row, today);
-            var errors = validation.Errors;
-            var warnings = masked.Concat(validation.Warnings).ToList();
+            var foreign = ReportingAuthority.Check(category, validation.Values, reporter);
+            var errors = foreign.Count == 0 ? validation.Errors : [.. validation.Errors, .. foreign];
+            var warnings = masked.Concat(validation.Warnings).Concat(filled).ToList();
             SubjectKey? subject = null;
             if (errors.Count == 0)
             {

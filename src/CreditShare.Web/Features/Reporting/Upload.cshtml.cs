@@ -1,6 +1,10 @@
 using CreditShare.Core;
 using CreditShare.Core.Catalog;
+using CreditShare.Core.Reporting;
+using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
+using CreditShare.Web.Features.Units;
+using CreditShare.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -9,7 +13,7 @@ namespace CreditShare.Web.Features.Reporting;
 /// <summary>Decentralised reporting by file: an .xlsx made from the template, or a CSV (UTF-8 or GB18030).</summary>
 [RequestSizeLimit(MaxFileBytes + (1024 * 1024))]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxFileBytes)]
-public sealed class UploadModel(CatalogService catalog, ReportingService reporting) : PageModel
+public sealed class UploadModel(CatalogService catalog, ReportingService reporting, AppDbContext db) : PageModel
 {
     public const int MaxFileBytes = 20 * 1024 * 1024;
 
@@ -21,10 +25,20 @@ public sealed class UploadModel(CatalogService catalog, ReportingService reporti
 
     public CategoryDefinition? Definition { get; private set; }
 
+    /// <summary>Why this unit may not report the category (not assigned by the center); the service refuses a file all the same.</summary>
+    public string? Refusal { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
         Definition = await catalog.GetAsync(Category);
-        return Definition is null ? NotFound() : Page();
+        if (Definition is null)
+        {
+            return NotFound();
+        }
+
+        var reporter = await ReportingAssignments.ReporterAsync(db, User.UnitId());
+        Refusal = reporter is null ? "报送单位未登记" : ReportingAuthority.Refusal(Definition, reporter)?.Message;
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()

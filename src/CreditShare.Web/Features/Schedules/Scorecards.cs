@@ -37,6 +37,11 @@ public sealed class Scorecards(AppDbContext db, TimeProvider time)
         {
             errors.Add(new FieldError("categoryCode", "schedule.category", "信息类别不存在"));
         }
+        else if (errors.All(e => e.Field != "unitId") && !await db.ReportingAssignments.AnyAsync(a => a.UnitId == unitId && a.CategoryCode == categoryCode))
+        {
+            // A schedule is what an assigned category is due at; an unassigned one would be refused when sent.
+            errors.Add(new FieldError("categoryCode", "schedule.not_assigned", "该单位未被分配报送此信息类别，请先在“报送类别分配”中分配"));
+        }
 
         if (errors.Count > 0)
         {

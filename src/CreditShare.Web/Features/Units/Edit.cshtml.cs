@@ -16,7 +16,7 @@ public sealed class ContactForm
 
     public ContactInput ToInput() => new(Name, OfficePhone, Mobile, Email);
 
-    public static ContactForm From(UnitContact c) => new() { Name = c.Name, OfficePhone = c.OfficePhone, Mobile = c.Mobile, Email = c.Email };
+    public static ContactForm From(UnitContact? c) => new() { Name = c?.Name, OfficePhone = c?.OfficePhone, Mobile = c?.Mobile, Email = c?.Email };
 }
 
 public sealed class UnitForm
@@ -37,7 +37,7 @@ public sealed class UnitForm
 }
 
 /// <summary>Create, view and edit one unit; suspension and the contact history live here too.</summary>
-public sealed class EditModel(UnitRegistry units) : PageModel
+public sealed class EditModel(UnitRegistry units, ReportingAssignments assignments) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Id { get; set; }
@@ -49,19 +49,35 @@ public sealed class EditModel(UnitRegistry units) : PageModel
 
     public IReadOnlyList<UnitContactChange> History { get; private set; } = [];
 
+    /// <summary>What the unit reports and for whom (set on the 报送类别 page by a 业务审核员).</summary>
+    public UnitReportingView? Reporting { get; private set; }
+
     public bool CanEdit => User.IsInRole(StaffRoles.SystemAdmin);
+
+    /// <summary>A new unit's form has contacts to fill in; an existing unit's only for those who may read them.</summary>
+    public bool ShowContacts => Unit?.ContactsVisible ?? CanEdit;
+
+    private async Task LoadAsync(int id)
+    {
+        Unit = await units.FindAsync(User, id);
+        if (Unit is not null)
+        {
+            var history = await units.HistoryAsync(User, id);
+            History = history.IsOk ? history.Value! : [];
+            Reporting = await assignments.ForUnitAsync(id);
+        }
+    }
 
     public async Task<IActionResult> OnGetAsync()
     {
         if (Id is { } id)
         {
-            Unit = await units.FindAsync(id);
+            await LoadAsync(id);
             if (Unit is null)
             {
                 return NotFound();
             }
 
-            History = await units.HistoryAsync(id);
             Input = new UnitForm
             {
                 Name = Unit.Name,
@@ -89,8 +105,7 @@ public sealed class EditModel(UnitRegistry units) : PageModel
             outcome.CopyTo(ModelState);
             if (Id is { } existing)
             {
-                Unit = await units.FindAsync(existing);
-                History = await units.HistoryAsync(existing);
+                await LoadAsync(existing);
             }
 
             return Page();

@@ -16,5 +16,5 @@ public sealed class IndexModel(UnitRegistry units) : PageModel
 
     public Pager Pager => new(Result.Page, Result.PageSize, Result.Total, Pager.Keep(("q", Q)));
 
-    public async Task OnGetAsync() => Result = await units.SearchAsync(Q, PageNumber);
+    public async Task OnGetAsync() => Result = await units.SearchAsync(User, Q, PageNumber);
 }

@@ -20,9 +20,15 @@ public enum UnitStatus
     Suspended = 1,
 }
 
-/// <summary>A contact person a unit names under art. 6: the responsible person and the leader in charge.</summary>
+/// <summary>
+/// A contact person a unit names under art. 6: the responsible person and the leader in charge. Personal data: every
+/// value is stored encrypted by <see cref="UnitRegistry"/> and shown only to those <c>ContactAccess</c> lets see it.
+/// </summary>
 public sealed class UnitContact
 {
+    /// <summary>Column size for an encrypted value of up to 100 characters (see the unit configuration).</summary>
+    public const int StoredMaxLength = 600;
+
     public string Name { get; set; } = "";
 
     public string? OfficePhone { get; set; }
@@ -30,8 +36,6 @@ public sealed class UnitContact
     public string? Mobile { get; set; }
 
     public string? Email { get; set; }
-
-    public UnitContact Copy() => new() { Name = Name, OfficePhone = OfficePhone, Mobile = Mobile, Email = Email };
 
     public bool SameAs(UnitContact other) =>
         Name == other.Name && OfficePhone == other.OfficePhone && Mobile == other.Mobile && Email == other.Email;

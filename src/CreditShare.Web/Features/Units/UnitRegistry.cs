@@ -1,9 +1,12 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using CreditShare.Core;
+using CreditShare.Core.Accounts;
 using CreditShare.Core.Codes;
+using CreditShare.Core.Units;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,18 +16,14 @@ public sealed record ContactInput(string? Name, string? OfficePhone, string? Mob
 
 public sealed record UnitInput(string? Name, string? Uscc, string? RegionCode, IReadOnlyList<string>? Roles, ContactInput? Responsible, ContactInput? Leader);
 
+/// <summary>A unit as one viewer sees it: contacts (decrypted) only for those <see cref="ContactAccess"/> allows, otherwise null.</summary>
 public sealed record UnitView(int Id, string Name, string Uscc, string RegionCode, IReadOnlyList<string> Roles, string RolesLabel, string Status,
-    UnitContact Responsible, UnitContact Leader, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<FieldError> Warnings)
-{
-    public static UnitView From(Unit u, IReadOnlyList<FieldError>? warnings = null) =>
-        new(u.Id, u.Name, u.Uscc, u.RegionCode, UnitRegistry.RoleNames(u.Roles), Unit.RolesLabel(u.Roles), u.Status == UnitStatus.Active ? "active" : "suspended",
-            u.Responsible, u.Leader, u.CreatedAt, u.UpdatedAt, warnings ?? []);
-}
+    bool ContactsVisible, UnitContact? Responsible, UnitContact? Leader, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<FieldError> Warnings);
 
 public sealed record UnitPage(IReadOnlyList<UnitView> Items, int Page, int PageSize, int Total);
 
 /// <summary>The registry of units (art. 1, 2, 6): validation, contact history, suspension.</summary>
-public sealed partial class UnitRegistry(AppDbContext db, AuditWriter audit, TimeProvider time)
+public sealed partial class UnitRegistry(AppDbContext db, AuditWriter audit, TimeProvider time, PersonalDataProtector protector)
 {
     private static readonly Dictionary<string, UnitRoles> RoleCodes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -51,7 +50,11 @@ public sealed partial class UnitRegistry(AppDbContext db, AuditWriter audit, Tim
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailPattern();
 
-    public async Task<UnitPage> SearchAsync(string? q, int page, int pageSize = 20)
+    /// <summary>Whether <paramref name="viewer"/> may read the contacts of unit <paramref name="unitId"/>.</summary>
+    public static bool MaySeeContacts(ClaimsPrincipal viewer, int unitId) =>
+        ContactAccess.MaySee([.. StaffRoles.All.Where(viewer.IsInRole)], viewer.UnitId(), unitId);
+
+    public async Task<UnitPage> SearchAsync(ClaimsPrincipal viewer, string? q, int page, int pageSize = 20)
     {
         page = Math.Max(page, 1);
         var query = db.Units.AsNoTracking();
@@ -64,13 +67,90 @@ public sealed partial class UnitRegistry(AppDbContext db, AuditWriter audit, Tim
 
         var total = await query.CountAsync();
         var items = await query.OrderBy(u => u.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync();
-        return new UnitPage([.. items.Select(u => UnitView.From(u))], page, pageSize, total);
+        return new UnitPage([.. items.Select(u => View(u, MaySeeContacts(viewer, u.Id)))], page, pageSize, total);
     }
 
-    public async Task<UnitView?> FindAsync(int id) => await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id) is { } u ? UnitView.From(u) : null;
+    public async Task<UnitView?> FindAsync(ClaimsPrincipal viewer, int id) =>
+        await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id) is { } u ? View(u, MaySeeContacts(viewer, id)) : null;
 
-    public Task<List<UnitContactChange>> HistoryAsync(int id) =>
-        db.UnitContactChanges.AsNoTracking().Where(c => c.UnitId == id).OrderByDescending(c => c.Id).ToListAsync();
+    /// <summary>The contact history, decrypted, for those who may see the contacts; refused to everyone else.</summary>
+    public async Task<Outcome<List<UnitContactChange>>> HistoryAsync(ClaimsPrincipal viewer, int id)
+    {
+        if (!MaySeeContacts(viewer, id))
+        {
+            return Outcome<List<UnitContactChange>>.Forbidden("unit.contacts_restricted", "单位联系人信息仅限系统管理员和本单位人员查看");
+        }
+
+        var changes = await db.UnitContactChanges.AsNoTracking().Where(c => c.UnitId == id).OrderByDescending(c => c.Id).ToListAsync();
+        foreach (var change in changes)
+        {
+            change.Previous = Open(change.Previous);
+            change.Current = Open(change.Current);
+        }
+
+        return Outcome<List<UnitContactChange>>.Ok(changes);
+    }
+
+    /// <summary>
+    /// Encrypts contact values still stored in clear (rows from before contacts were encrypted). Runs with the
+    /// migrations and at every start, so no clear value stays behind after an upgrade; returns how many rows it changed.
+    /// A contact is always encrypted as a whole, so a clear name finds every such row (the name is never empty).
+    /// </summary>
+    public async Task<int> ProtectStoredContactsAsync()
+    {
+        const string Sealed = "enc:v1:";
+        var changed = 0;
+        foreach (var unit in await db.Units.Where(u => !u.Responsible.Name.StartsWith(Sealed) || !u.Leader.Name.StartsWith(Sealed)).ToListAsync())
+        {
+            changed += Reseal(unit.Responsible, c => unit.Responsible = c) | Reseal(unit.Leader, c => unit.Leader = c);
+        }
+
+        foreach (var change in await db.UnitContactChanges.Where(c => !c.Previous.Name.StartsWith(Sealed) || !c.Current.Name.StartsWith(Sealed)).ToListAsync())
+        {
+            changed += Reseal(change.Previous, c => change.Previous = c) | Reseal(change.Current, c => change.Current = c);
+        }
+
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+        return changed;
+    }
+
+    private int Reseal(UnitContact stored, Action<UnitContact> replace)
+    {
+        if (Stored(stored).All(v => v is null || PersonalDataProtector.IsProtected(v)))
+        {
+            return 0;
+        }
+
+        replace(Seal(Open(stored)));
+        return 1;
+    }
+
+    private static IEnumerable<string?> Stored(UnitContact c) => [c.Name, c.OfficePhone, c.Mobile, c.Email];
+
+    private UnitContact Seal(UnitContact plain) => new()
+    {
+        Name = Protect(plain.Name)!,
+        OfficePhone = Protect(plain.OfficePhone),
+        Mobile = Protect(plain.Mobile),
+        Email = Protect(plain.Email),
+    };
+
+    private UnitContact Open(UnitContact stored) => new()
+    {
+        Name = Unprotect(stored.Name) ?? "",
+        OfficePhone = Unprotect(stored.OfficePhone),
+        Mobile = Unprotect(stored.Mobile),
+        Email = Unprotect(stored.Email),
+    };
+
+    private string? Protect(string? plain) => plain is null ? null : PersonalDataProtector.IsProtected(plain) ? plain : protector.Protect(plain);
+
+    private string? Unprotect(string? stored) => stored is null ? null : protector.Unprotect(stored);
+
+    private UnitView View(Unit u, bool contacts, IReadOnlyList<FieldError>? warnings = null) =>
+        new(u.Id, u.Name, u.Uscc, u.RegionCode, RoleNames(u.Roles), Unit.RolesLabel(u.Roles), u.Status == UnitStatus.Active ? "active" : "suspended",
+            contacts, contacts ? Open(u.Responsible) : null, contacts ? Open(u.Leader) : null, u.CreatedAt, u.UpdatedAt, warnings ?? []);
 
     public async Task<Outcome<UnitView>> CreateAsync(ClaimsPrincipal actor, UnitInput input)
     {
@@ -86,10 +166,12 @@ public sealed partial class UnitRegistry(AppDbContext db, AuditWriter audit, Tim
         }
 
         unit.CreatedAt = unit.UpdatedAt = time.GetUtcNow();
+        unit.Responsible = Seal(unit.Responsible);
+        unit.Leader = Seal(unit.Leader);
         db.Units.Add(unit);
         await db.SaveChangesAsync();
         await audit.WriteAsync(new AuditRecord(AuditEvent.Unit_Created, AuditOutcome.Success) { Target = $"unit:{unit.Uscc}", Detail = unit.Name });
-        return Outcome<UnitView>.Ok(UnitView.From(unit, warnings));
+        return Outcome<UnitView>.Ok(View(unit, MaySeeContacts(actor, unit.Id), warnings));
     }
 
     public async Task<Outcome<UnitView>> UpdateAsync(ClaimsPrincipal actor, int id, UnitInput input)
@@ -100,8 +182,10 @@ public sealed partial class UnitRegistry(AppDbContext db, AuditWriter audit, Tim
             return Outcome<UnitView>.NotFound("unit.not_found", "单位不存在");
         }
 
-        var previousResponsible = unit.Responsible.Copy();
-        var previousLeader = unit.Leader.Copy();
+        var storedResponsible = unit.Responsible;
+        var storedLeader = unit.Leader;
+        var previousResponsible = Open(storedResponsible);
+        var previousLeader = Open(storedLeader);
         var (_, errors, warnings) = Check(input, unit);
         if (errors.Count == 0 && await db.Units.AnyAsync(u => u.Uscc == unit.Uscc && u.Id != id))
         {
@@ -110,20 +194,32 @@ public sealed partial class UnitRegistry(AppDbContext db, AuditWriter audit, Tim
 
         if (errors.Count > 0)
         {
+            db.ChangeTracker.Clear();
             return Outcome<UnitView>.Invalid(errors);
         }
 
         var now = time.GetUtcNow();
         unit.UpdatedAt = now;
         var changes = new List<UnitContactChange>();
+        // Compared in clear; an unchanged contact keeps its stored cipher text (a fresh nonce would make every save a change).
         if (!previousResponsible.SameAs(unit.Responsible))
         {
-            changes.Add(new UnitContactChange { UnitId = id, ContactRole = "responsible", Previous = previousResponsible, Current = unit.Responsible.Copy(), ChangedAt = now, ChangedBy = actor.Actor() });
+            changes.Add(new UnitContactChange { UnitId = id, ContactRole = "responsible", Previous = Seal(previousResponsible), Current = Seal(unit.Responsible), ChangedAt = now, ChangedBy = actor.Actor() });
+            unit.Responsible = Seal(unit.Responsible);
+        }
+        else
+        {
+            unit.Responsible = storedResponsible;
         }
 
         if (!previousLeader.SameAs(unit.Leader))
         {
-            changes.Add(new UnitContactChange { UnitId = id, ContactRole = "leader", Previous = previousLeader, Current = unit.Leader.Copy(), ChangedAt = now, ChangedBy = actor.Actor() });
+            changes.Add(new UnitContactChange { UnitId = id, ContactRole = "leader", Previous = Seal(previousLeader), Current = Seal(unit.Leader), ChangedAt = now, ChangedBy = actor.Actor() });
+            unit.Leader = Seal(unit.Leader);
+        }
+        else
+        {
+            unit.Leader = storedLeader;
         }
 
         db.UnitContactChanges.AddRange(changes);
@@ -134,7 +230,7 @@ public sealed partial class UnitRegistry(AppDbContext db, AuditWriter audit, Tim
             await audit.WriteAsync(new AuditRecord(AuditEvent.Unit_ContactChanged, AuditOutcome.Success) { Target = $"unit:{unit.Uscc}", Detail = change.ContactRole });
         }
 
-        return Outcome<UnitView>.Ok(UnitView.From(unit, warnings));
+        return Outcome<UnitView>.Ok(View(unit, MaySeeContacts(actor, id), warnings));
     }
 
     public async Task<Outcome<UnitView>> SetStatusAsync(ClaimsPrincipal actor, int id, UnitStatus status)
@@ -154,7 +250,7 @@ public sealed partial class UnitRegistry(AppDbContext db, AuditWriter audit, Tim
         unit.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync();
         await audit.WriteAsync(new AuditRecord(status == UnitStatus.Suspended ? AuditEvent.Unit_Suspended : AuditEvent.Unit_Resumed, AuditOutcome.Success) { Target = $"unit:{unit.Uscc}" });
-        return Outcome<UnitView>.Ok(UnitView.From(unit));
+        return Outcome<UnitView>.Ok(View(unit, MaySeeContacts(actor, id)));
     }
 
     /// <summary>Validates input and copies it onto the unit; every problem is reported, not only the first.</summary>

@@ -1321,6 +1321,75 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.ToTable("SubjectNames");
                 });
 
+            modelBuilder.Entity("CreditShare.Web.Features.Units.OnBehalfUnit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Uscc")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId", "Uscc")
+                        .IsUnique();
+
+                    b.ToTable("OnBehalfUnits");
+                });
+
+            modelBuilder.Entity("CreditShare.Web.Features.Units.ReportingAssignment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("AssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AssignedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("CategoryCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId", "CategoryCode")
+                        .IsUnique();
+
+                    b.ToTable("ReportingAssignments");
+                });
+
             modelBuilder.Entity("CreditShare.Web.Features.Units.Unit", b =>
                 {
                     b.Property<int>("Id")
@@ -1622,6 +1691,24 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.Navigation("Subject");
                 });
 
+            modelBuilder.Entity("CreditShare.Web.Features.Units.OnBehalfUnit", b =>
+                {
+                    b.HasOne("CreditShare.Web.Features.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreditShare.Web.Features.Units.ReportingAssignment", b =>
+                {
+                    b.HasOne("CreditShare.Web.Features.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CreditShare.Web.Features.Units.Unit", b =>
                 {
                     b.OwnsOne("CreditShare.Web.Features.Units.UnitContact", "Leader", b1 =>
@@ -1630,21 +1717,21 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                                 .HasColumnType("integer");
 
                             b1.Property<string>("Email")
-                                .HasMaxLength(100)
-                                .HasColumnType("character varying(100)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("Mobile")
-                                .HasMaxLength(20)
-                                .HasColumnType("character varying(20)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("Name")
                                 .IsRequired()
-                                .HasMaxLength(50)
-                                .HasColumnType("character varying(50)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("OfficePhone")
-                                .HasMaxLength(30)
-                                .HasColumnType("character varying(30)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.HasKey("UnitId");
 
@@ -1660,21 +1747,21 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                                 .HasColumnType("integer");
 
                             b1.Property<string>("Email")
-                                .HasMaxLength(100)
-                                .HasColumnType("character varying(100)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("Mobile")
-                                .HasMaxLength(20)
-                                .HasColumnType("character varying(20)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("Name")
                                 .IsRequired()
-                                .HasMaxLength(50)
-                                .HasColumnType("character varying(50)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("OfficePhone")
-                                .HasMaxLength(30)
-                                .HasColumnType("character varying(30)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.HasKey("UnitId");
 
@@ -1705,21 +1792,21 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                                 .HasColumnType("bigint");
 
                             b1.Property<string>("Email")
-                                .HasMaxLength(100)
-                                .HasColumnType("character varying(100)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("Mobile")
-                                .HasMaxLength(20)
-                                .HasColumnType("character varying(20)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("Name")
                                 .IsRequired()
-                                .HasMaxLength(50)
-                                .HasColumnType("character varying(50)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("OfficePhone")
-                                .HasMaxLength(30)
-                                .HasColumnType("character varying(30)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.HasKey("UnitContactChangeId");
 
@@ -1735,21 +1822,21 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                                 .HasColumnType("bigint");
 
                             b1.Property<string>("Email")
-                                .HasMaxLength(100)
-                                .HasColumnType("character varying(100)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("Mobile")
-                                .HasMaxLength(20)
-                                .HasColumnType("character varying(20)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("Name")
                                 .IsRequired()
-                                .HasMaxLength(50)
-                                .HasColumnType("character varying(50)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.Property<string>("OfficePhone")
-                                .HasMaxLength(30)
-                                .HasColumnType("character varying(30)");
+                                .HasMaxLength(600)
+                                .HasColumnType("character varying(600)");
 
                             b1.HasKey("UnitContactChangeId");
 

@@ -1277,6 +1277,71 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.ToTable("SubjectNames");
                 });
 
+            modelBuilder.Entity("CreditShare.Web.Features.Units.OnBehalfUnit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Uscc")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId", "Uscc")
+                        .IsUnique();
+
+                    b.ToTable("OnBehalfUnits");
+                });
+
+            modelBuilder.Entity("CreditShare.Web.Features.Units.ReportingAssignment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssignedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CategoryCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId", "CategoryCode")
+                        .IsUnique();
+
+                    b.ToTable("ReportingAssignments");
+                });
+
             modelBuilder.Entity("CreditShare.Web.Features.Units.Unit", b =>
                 {
                     b.Property<int>("Id")
@@ -1568,6 +1633,24 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.Navigation("Subject");
                 });
 
+            modelBuilder.Entity("CreditShare.Web.Features.Units.OnBehalfUnit", b =>
+                {
+                    b.HasOne("CreditShare.Web.Features.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreditShare.Web.Features.Units.ReportingAssignment", b =>
+                {
+                    b.HasOne("CreditShare.Web.Features.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CreditShare.Web.Features.Units.Unit", b =>
                 {
                     b.OwnsOne("CreditShare.Web.Features.Units.UnitContact", "Leader", b1 =>
@@ -1576,20 +1659,20 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                                 .HasColumnType("INTEGER");
 
                             b1.Property<string>("Email")
-                                .HasMaxLength(100)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("Mobile")
-                                .HasMaxLength(20)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("Name")
                                 .IsRequired()
-                                .HasMaxLength(50)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("OfficePhone")
-                                .HasMaxLength(30)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.HasKey("UnitId");
@@ -1606,20 +1689,20 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                                 .HasColumnType("INTEGER");
 
                             b1.Property<string>("Email")
-                                .HasMaxLength(100)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("Mobile")
-                                .HasMaxLength(20)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("Name")
                                 .IsRequired()
-                                .HasMaxLength(50)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("OfficePhone")
-                                .HasMaxLength(30)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.HasKey("UnitId");
@@ -1651,20 +1734,20 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                                 .HasColumnType("INTEGER");
 
                             b1.Property<string>("Email")
-                                .HasMaxLength(100)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("Mobile")
-                                .HasMaxLength(20)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("Name")
                                 .IsRequired()
-                                .HasMaxLength(50)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("OfficePhone")
-                                .HasMaxLength(30)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.HasKey("UnitContactChangeId");
@@ -1681,20 +1764,20 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                                 .HasColumnType("INTEGER");
 
                             b1.Property<string>("Email")
-                                .HasMaxLength(100)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("Mobile")
-                                .HasMaxLength(20)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("Name")
                                 .IsRequired()
-                                .HasMaxLength(50)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("OfficePhone")
-                                .HasMaxLength(30)
+                                .HasMaxLength(600)
                                 .HasColumnType("TEXT");
 
                             b1.HasKey("UnitContactChangeId");
