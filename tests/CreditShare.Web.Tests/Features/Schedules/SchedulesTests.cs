@@ -11,7 +11,8 @@ namespace CreditShare.Web.Tests.Features.Schedules;
 /// <summary>Mid-month, so the batches fall in one monthly window whatever day the tests run.</summary>
 public sealed class SchedulesApp : CreditShareApp
 {
-    protected override DateTimeOffset ClockStart => new(2026, 3, 17, 10, 0, 0, TimeSpan.FromHours(8));
+    // In UTC: the fake clock keeps the offset it is given, and PostgreSQL stores only offset 0.
+    protected override DateTimeOffset ClockStart => new DateTimeOffset(2026, 3, 17, 10, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime();
 }
 
 public class SchedulesTests(SchedulesApp app) : IClassFixture<SchedulesApp>
@@ -48,7 +49,7 @@ public class SchedulesTests(SchedulesApp app) : IClassFixture<SchedulesApp>
         }
 
         // After March's deadline (10 April) passes, March counts as met: both batches fell in its window only.
-        app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 11, 9, 0, 0, TimeSpan.FromHours(8)));
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 11, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var statuses = await scope.ServiceProvider.GetRequiredService<Scorecards>().StatusesAsync();
