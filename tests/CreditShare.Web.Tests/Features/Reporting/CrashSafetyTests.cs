@@ -30,14 +30,17 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_killed_server_leaves_nothing_half_stored_and_a_retry_stores_every_record_once()
     {
         X509Certificate2 certificate;
+        var authority = ReportingApp.Company(99);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var issued = await scope.ServiceProvider.GetRequiredService<CertificateService>().IssueAsync(CreditShareApp.System, new IssueRequest(app.UnitIds["source"], 24));
             certificate = X509CertificateLoader.LoadPkcs12(issued.Value!.Pkcs12, issued.Value.Pkcs12Password);
+            // The records name this authority: the source unit reports for it.
+            Assert.True((await scope.ServiceProvider.GetRequiredService<Web.Features.Units.ReportingAssignments>()
+                .AddOnBehalfAsync(CreditShareApp.SetupReviewer, app.UnitIds["source"], authority, "宁夏回族自治区市场监督管理厅")).IsOk);
         }
 
         var generator = new RecordGenerator(7, new DateOnly(2026, 11, 27));
-        var authority = ReportingApp.Company(99);
         var rows = Enumerable.Range(0, Records).Select(n => generator.Penalty(n, "宁夏回族自治区市场监督管理厅", authority)).ToList();
         var body = JsonSerializer.SerializeToUtf8Bytes(rows);
         var settings = new Dictionary<string, string> { ["Reporting:MaxBatchSize"] = "200000", ["Reporting:MaxBodyBytes"] = "268435456" };
