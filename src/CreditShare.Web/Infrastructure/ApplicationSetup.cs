@@ -147,7 +147,8 @@ public static class ApplicationSetup
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
         app.MapOpenApi();
-        app.MapScalarApiReference("/api-docs", o => o.WithTitle("CreditShare 接口文档"));
+        // No web fonts from Scalar's CDN: the console runs on intranets, and the CSP allows nothing from elsewhere.
+        app.MapScalarApiReference("/api-docs", o => o.WithTitle("CreditShare 接口文档").DisableDefaultFonts());
         app.MapUnits();
         app.MapCatalog();
         app.MapAccounts();
