@@ -45,7 +45,7 @@ internal static class Forwarded
     {
         var ca = app.Services.GetRequiredService<CertificateAuthority>();
         var unit = await app.WithDbAsync(db => db.Units.SingleAsync(u => u.Id == app.UnitIds["source"]));
-        var (certificate, key) = ca.SignClientCertificate(unit, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMonths(24));
+        var (certificate, key) = ca.SignClientCertificate(unit, app.Clock.GetUtcNow().AddMinutes(-5), app.Clock.GetUtcNow().AddMonths(24));
         using var exported = certificate.CopyWithPrivateKey(key);
         using var withKey = X509CertificateLoader.LoadPkcs12(exported.Export(X509ContentType.Pkcs12, "x"), "x");
         using var client = app.MachineClient(withKey);
