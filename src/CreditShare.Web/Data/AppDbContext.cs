@@ -7,6 +7,7 @@ using CreditShare.Web.Features.Schedules;
 using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
+using CreditShare.Web.Records;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -37,6 +38,8 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<AuditArchive> AuditArchives => Set<AuditArchive>();
+
+    public DbSet<PendingAudit> PendingAudits => Set<PendingAudit>();
 
     public DbSet<Subject> Subjects => Set<Subject>();
 

@@ -6,6 +6,7 @@ using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Features.Schedules;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
+using CreditShare.Web.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

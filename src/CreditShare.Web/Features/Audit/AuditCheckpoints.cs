@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CreditShare.Core.Audit;
 using CreditShare.Web.Data;
+using CreditShare.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -125,33 +126,6 @@ public sealed class AuditCheckpoints(IServiceScopeFactory scopes, AuditChainKey 
 /// <summary>Writes a checkpoint when the host starts and every <see cref="AuditOptions.CheckpointInterval"/> (on the app's clock).</summary>
 public sealed class AuditCheckpointService(AuditCheckpoints checkpoints, TimeProvider time, IOptions<AuditOptions> options, ILogger<AuditCheckpointService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Created first, so that the period counts from start-up however long the first checkpoint takes.
-        using var timer = new PeriodicTimer(options.Value.CheckpointInterval, time);
-        do
-        {
-            try
-            {
-                await checkpoints.WriteAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Writing the audit checkpoint failed");
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.CheckpointInterval, time, logger, "Writing the audit checkpoint", checkpoints.WriteAsync, stoppingToken);
 }

@@ -9,7 +9,7 @@ public static class AuditSetup
     public const string MissingKey =
         "Audit:ChainKey must be base64 of 32 random bytes (e.g. `openssl rand -base64 32`): it keys the audit chain and is required outside Development.";
 
-    /// <summary>The chain key (refusing to start without one), the checkpoint writer and its timer.</summary>
+    /// <summary>The chain key (refusing to start without one), the checkpoint writer and its timer, the pending entries' drain.</summary>
     public static IServiceCollection AddAuditChain(this IServiceCollection services)
     {
         services.AddOptions<AuditOptions>()
@@ -20,6 +20,7 @@ public static class AuditSetup
             ?? throw new InvalidOperationException(MissingKey));
         services.AddSingleton<AuditCheckpoints>();
         services.AddHostedService<AuditCheckpointService>();
+        services.AddHostedService<AuditOutboxService>();
         return services;
     }
 

@@ -38,19 +38,94 @@ public sealed record SharedRecords(int UnitId, string Channel, IReadOnlyCollecti
 /// Appends to the keyed hash chain of the audit trail. Each append reads the last entry and inserts the next one inside
 /// a transaction that holds a lock (an advisory lock on PostgreSQL, shared by every app instance; BEGIN IMMEDIATE on
 /// SQLite), so concurrent writers never fork the chain.
+/// <para>
+/// A change and its audit entry commit together: the change's transaction <see cref="Stage">stages</see> the entry as a
+/// <see cref="PendingAudit"/> row, and after the commit <see cref="ChainPendingAsync"/> moves the pending rows into the
+/// chain, oldest first, deleting them in the same chain transaction. Whatever is still pending when the process dies is
+/// chained at the next start (<see cref="AuditOutboxService"/>), and every append takes the pending rows first. So a
+/// long transaction (a batch of thousands of records) never holds the chain's lock, and no committed change loses its
+/// entry.
+/// </para>
 /// </summary>
-public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccessor http, TimeProvider time, AuditChainKey key)
+public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccessor http, TimeProvider time, AuditChainKey key, ILogger<AuditWriter> logger)
 {
     private const long ChainLockKey = 0x43726564_41756474; // "CredAudt"
+    private const int PendingPerTransaction = 500;
     private static readonly SemaphoreSlim SqliteGate = new(1, 1);
 
-    /// <summary>Appends the entry and returns its sequence number.</summary>
-    public async Task<long> WriteAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    /// <summary>Appends the entry (after any pending ones) and returns its sequence number.</summary>
+    public async Task<long> WriteAsync(AuditRecord record, CancellationToken cancellationToken = default) =>
+        await ChainAsync(Draft(record), cancellationToken);
+
+    /// <summary>
+    /// Adds the entry to <paramref name="db"/> as a pending row, to be saved and committed with the change it records;
+    /// call <see cref="ChainPendingAsync"/> after the commit. Account, unit and client IP are the current request's.
+    /// </summary>
+    public void Stage(AppDbContext db, AuditRecord record) => db.PendingAudits.Add(Draft(record));
+
+    /// <summary>
+    /// Chains every pending entry. Called after a commit that staged one; never throws, because the change is already
+    /// committed and its entry is safe in the pending table: a failure is logged, and the next append, the outbox
+    /// service or the next start chains it.
+    /// </summary>
+    public async Task ChainPendingAsync()
+    {
+        try
+        {
+            await DrainAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Chaining pending audit entries failed; they stay pending and are chained later");
+        }
+    }
+
+    /// <summary>Chains pending entries until none is left (at start-up and now and then); returns how many.</summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken = default)
+    {
+        var total = 0;
+        long chained;
+        do
+        {
+            chained = await ChainAsync(null, cancellationToken);
+            total += (int)chained;
+        }
+        while (chained == PendingPerTransaction);
+
+        return total;
+    }
+
+    private PendingAudit Draft(AuditRecord record)
     {
         var context = http.HttpContext;
         var user = context?.User;
         var authenticated = user?.Identity?.IsAuthenticated == true;
+        return new PendingAudit
+        {
+            // Millisecond precision: stored exactly by both databases, so the hash survives the round trip.
+            OccurredAt = Truncate(time.GetUtcNow()),
+            EventCode = (int)record.Event,
+            // Outside a request (CLI, background work) the actor is the system itself.
+            Account = Clip(record.Account ?? (authenticated ? user!.Actor() : context is null ? "system" : null), 256),
+            UnitCode = record.UnitCode ?? (authenticated ? user!.UnitCode() : null),
+            ClientIp = context?.Connection.RemoteIpAddress?.ToString(),
+            Target = Clip(record.Target, 256),
+            Purpose = Clip(record.Purpose, 500),
+            Outcome = record.Outcome,
+            ResultCount = record.ResultCount,
+            Detail = Clip(record.Shared is { } shared ? SharedDetail(record.Detail, shared) : record.Detail, 2000),
+            SharedUnitId = record.Shared?.UnitId,
+            SharedChannel = record.Shared?.Channel,
+            SharedRecordIds = record.Shared is { RecordIds.Count: > 0 } handed ? string.Join(',', handed.RecordIds.Distinct()) : null,
+        };
+    }
 
+    /// <summary>
+    /// One chain transaction: the oldest pending entries, then <paramref name="direct"/> if given. Returns the sequence
+    /// of the direct entry, or else how many pending entries were chained.
+    /// </summary>
+    private async Task<long> ChainAsync(PendingAudit? direct, CancellationToken cancellationToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var sqlite = db.IsSqlite;
@@ -67,40 +142,53 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
                 await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
             }
 
+            // Read under the lock: what an earlier holder chained (and deleted) is gone.
+            var pending = await db.PendingAudits.OrderBy(p => p.Id).Take(PendingPerTransaction).ToListAsync(cancellationToken);
             var last = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Sequence)
                 .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(cancellationToken);
-            var entry = new AuditEntry
+            var (sequence, previousHash) = (last?.Sequence ?? 0, last?.Hash ?? AuditChain.GenesisHash);
+            var access = new List<Features.Sharing.SharedRecordAccess>();
+            foreach (var draft in direct is null ? pending : [.. pending, direct])
             {
-                Sequence = (last?.Sequence ?? 0) + 1,
-                // Millisecond precision: stored exactly by both databases, so the hash survives the round trip.
-                OccurredAt = Truncate(time.GetUtcNow()),
-                EventCode = (int)record.Event,
-                // Outside a request (CLI, background work) the actor is the system itself.
-                Account = Clip(record.Account ?? (authenticated ? user!.Actor() : context is null ? "system" : null), 256),
-                UnitCode = record.UnitCode ?? (authenticated ? user!.UnitCode() : null),
-                ClientIp = context?.Connection.RemoteIpAddress?.ToString(),
-                Target = Clip(record.Target, 256),
-                Purpose = Clip(record.Purpose, 500),
-                Outcome = record.Outcome,
-                ResultCount = record.ResultCount,
-                Detail = Clip(record.Shared is { } shared ? SharedDetail(record.Detail, shared) : record.Detail, 2000),
-                PreviousHash = last?.Hash ?? AuditChain.GenesisHash,
-                KeyId = key.Id,
-            };
-            // After a legacy (SHA-256) entry, this keyed link over its hash is where the keyed chain begins.
-            entry.Hash = AuditChain.Link(entry.Facts, entry.PreviousHash, key);
-            db.AuditEntries.Add(entry);
-            await db.SaveChangesAsync(cancellationToken);
-            if (record.Shared is { RecordIds.Count: > 0 } handed)
-            {
-                await BulkWriter.InsertAsync(db, AccessRows, [.. handed.RecordIds.Distinct().Select(id => new Features.Sharing.SharedRecordAccess
+                var entry = new AuditEntry
                 {
-                    AuditSequence = entry.Sequence, UnitId = handed.UnitId, RecordId = id, At = entry.OccurredAt, Channel = handed.Channel, Account = entry.Account ?? "",
-                })], cancellationToken);
+                    Sequence = ++sequence,
+                    OccurredAt = draft.OccurredAt,
+                    EventCode = draft.EventCode,
+                    Account = draft.Account,
+                    UnitCode = draft.UnitCode,
+                    ClientIp = draft.ClientIp,
+                    Target = draft.Target,
+                    Purpose = draft.Purpose,
+                    Outcome = draft.Outcome,
+                    ResultCount = draft.ResultCount,
+                    Detail = draft.Detail,
+                    PreviousHash = previousHash,
+                    KeyId = key.Id,
+                };
+                // After a legacy (SHA-256) entry, this keyed link over its hash is where the keyed chain begins.
+                entry.Hash = AuditChain.Link(entry.Facts, entry.PreviousHash, key);
+                previousHash = entry.Hash;
+                db.AuditEntries.Add(entry);
+                if (draft.SharedRecordIds is { Length: > 0 } ids)
+                {
+                    access.AddRange(ids.Split(',').Select(id => new Features.Sharing.SharedRecordAccess
+                    {
+                        AuditSequence = entry.Sequence,
+                        UnitId = draft.SharedUnitId!.Value,
+                        RecordId = long.Parse(id, System.Globalization.CultureInfo.InvariantCulture),
+                        At = entry.OccurredAt,
+                        Channel = draft.SharedChannel!,
+                        Account = entry.Account ?? "",
+                    }));
+                }
             }
 
+            db.PendingAudits.RemoveRange(pending);
+            await db.SaveChangesAsync(cancellationToken);
+            await BulkWriter.InsertAsync(db, AccessRows, access, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return entry.Sequence;
+            return direct is null ? pending.Count : sequence;
         }
         finally
         {

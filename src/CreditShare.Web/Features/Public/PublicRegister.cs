@@ -3,8 +3,8 @@ using CreditShare.Core.Catalog;
 using CreditShare.Core.Codes;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
-using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Features.Subjects;
+using CreditShare.Web.Records;
 using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Web.Features.Public;

@@ -6,10 +6,10 @@ using CreditShare.Core.Reporting;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
-using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
+using CreditShare.Web.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -136,14 +136,7 @@ public sealed class ReportingService(
                 try
                 {
                     var result = await StoreAsync(who, category, prepared, idempotencyKey, requestHash, now, cancellationToken);
-                    await audit.WriteAsync(new AuditRecord(AuditEvent.Report_BatchReceived, AuditOutcome.Success)
-                    {
-                        Account = who.SubmittedBy,
-                        UnitCode = who.UnitCode,
-                        Target = $"batch:{result.BatchId}",
-                        ResultCount = result.Accepted,
-                        Detail = $"category={category.Code};channel={who.Channel};total={result.Total};accepted={result.Accepted};unchanged={result.Unchanged};rejected={result.Rejected}",
-                    }, cancellationToken);
+                    await audit.ChainPendingAsync();
                     return Outcome<BatchResult>.Ok(result);
                 }
                 catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException && attempt < 3)
@@ -236,7 +229,7 @@ public sealed class ReportingService(
             await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_seqscan = off", cancellationToken);
         }
 
-        var changeTx = await ChangeFeed.StampAsync(db, cancellationToken);
+        var store = await RecordStore.OpenAsync(db, now, Today, cancellationToken);
         var rows = prepared.Rows;
         var subjects = new SubjectDirectory(db, now, who.UnitId);
         await subjects.PreloadAsync(rows.Where(r => r.Subject is not null).Select(r => r.Subject!), cancellationToken);
@@ -245,7 +238,6 @@ public sealed class ReportingService(
         // New records and superseded versions are written in bulk below; existing records are tracked and updated by EF.
         var newRecords = new List<CreditRecord>();
         var recordSubjects = new Dictionary<CreditRecord, Subject>(ReferenceEqualityComparer.Instance);
-        var superseded = new List<RecordVersion>();
         var outcomes = new (string Status, CreditRecord? Record, IReadOnlyList<FieldError> Errors, IReadOnlyList<FieldError> Warnings)[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
@@ -265,39 +257,21 @@ public sealed class ReportingService(
                 continue;
             }
 
+            var action = record is null ? RecordAction.Reported : RecordAction.Corrected;
             if (record is null)
             {
-                record = new CreditRecord { CategoryCode = category.Code, SourceUnitId = who.UnitId, SourceKey = row.Key, FirstReceivedAt = now, LastAction = RecordAction.Reported };
+                record = new CreditRecord { CategoryCode = category.Code, SourceUnitId = who.UnitId, SourceKey = row.Key, FirstReceivedAt = now };
                 newRecords.Add(record);
                 existing[row.Key] = record;
             }
-            else
-            {
-                superseded.Add(RecordVersion.Supersede(record));
-                record.LastAction = RecordAction.Corrected;
-                record.Reason = null;
-            }
 
             recordSubjects[record] = subject;
-            record.CatalogVersion = category.Version;
-            record.Status = RecordStatus.Active;
-            record.CurrentVersion++;
-            record.ContentHash = row.Hash;
-            record.DataJson = row.DataJson;
-            record.DecisionDate = row.Decision;
-            record.DisclosureEnd = row.DisclosureEnd;
-            record.SharingEnd = row.SharingEnd;
-            record.BatchId = prepared.Id;
-            record.Channel = who.Channel;
-            record.SubmittedBy = who.SubmittedBy;
-            record.UpdatedAt = now;
-            record.ChangeTx = changeTx;
-            // A record reported after its sharing period is already "expired" on the feed; nothing to announce later.
-            record.ExpiryAnnounced = row.SharingEnd < Today;
+            store.Change(record, new RecordRevision(action, RecordStatus.Active, who.Channel, who.SubmittedBy, prepared.Id, null,
+                new VersionContent(category.Version, row.Hash, row.DataJson, row.Decision, row.DisclosureEnd, row.SharingEnd)));
             outcomes[i] = (RecordStatusNames.Accepted, record, [], warnings);
         }
 
-        await WriteNewRowsAsync(subjects, newRecords, recordSubjects, superseded, prepared.Abnormal, cancellationToken);
+        await WriteNewRowsAsync(store, subjects, newRecords, recordSubjects, prepared.Abnormal, cancellationToken);
         await CloseResolvedAbnormalAsync(who.UnitId, category.Code, existing, now, cancellationToken);
 
         var results = outcomes.Select((o, i) => new RecordResult(i, o.Status, o.Record?.Id, o.Errors, o.Warnings)).ToList();
@@ -320,6 +294,15 @@ public sealed class ReportingService(
         var result = new BatchResult(batch.Id, category.Code, category.Version, batch.Total, batch.Accepted, batch.Unchanged, batch.Rejected, false, results);
         batch.ResultJson = JsonSerializer.Serialize(result, Json);
         db.ReportBatches.Add(batch);
+        // Committed with the batch, as a pending entry: the chain's lock is taken only after the commit, briefly.
+        audit.Stage(db, new AuditRecord(AuditEvent.Report_BatchReceived, AuditOutcome.Success)
+        {
+            Account = who.SubmittedBy,
+            UnitCode = who.UnitCode,
+            Target = $"batch:{result.BatchId}",
+            ResultCount = result.Accepted,
+            Detail = $"category={category.Code};channel={who.Channel};total={result.Total};accepted={result.Accepted};unchanged={result.Unchanged};rejected={result.Rejected}",
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return result;
@@ -329,11 +312,10 @@ public sealed class ReportingService(
     /// Writes the batch's new rows in bulk, parents first. Only subjects and records get their ids up front: records
     /// point at subjects, and the answer names every record's id.
     /// </summary>
-    private async Task WriteNewRowsAsync(SubjectDirectory subjects, List<CreditRecord> newRecords, Dictionary<CreditRecord, Subject> recordSubjects,
-        List<RecordVersion> superseded, List<AbnormalEntry> abnormal, CancellationToken cancellationToken)
+    private async Task WriteNewRowsAsync(RecordStore store, SubjectDirectory subjects, List<CreditRecord> newRecords, Dictionary<CreditRecord, Subject> recordSubjects,
+        List<AbnormalEntry> abnormal, CancellationToken cancellationToken)
     {
         Assign(subjects.NewSubjects, await BulkWriter.AllocateIdsAsync(db, "Subjects", subjects.NewSubjects.Count, cancellationToken), (s, id) => s.Id = id);
-        Assign(newRecords, await BulkWriter.AllocateIdsAsync(db, "CreditRecords", newRecords.Count, cancellationToken), (r, id) => r.Id = id);
         foreach (var name in subjects.NewNames)
         {
             name.SubjectId = name.Subject!.Id;
@@ -344,16 +326,9 @@ public sealed class ReportingService(
             record.SubjectId = subject.Id;
         }
 
-        // A record reported and corrected within one batch had no id when its first version was set aside.
-        foreach (var version in superseded)
-        {
-            version.RecordId = version.Record!.Id;
-        }
-
         await BulkWriter.InsertAsync(db, BulkTables.Subjects, subjects.NewSubjects, cancellationToken);
         await BulkWriter.InsertAsync(db, BulkTables.SubjectNames, subjects.NewNames, cancellationToken);
-        await BulkWriter.InsertAsync(db, BulkTables.Records, newRecords, cancellationToken);
-        await BulkWriter.InsertAsync(db, BulkTables.Versions, superseded, cancellationToken);
+        await store.WriteAsync(newRecords, cancellationToken);
         await BulkWriter.InsertAsync(db, BulkTables.Abnormal, abnormal, cancellationToken);
         foreach (var (id, registration) in subjects.LearntRegistrationNumbers)
         {
@@ -461,20 +436,15 @@ public sealed class ReportingService(
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync();
-        db.RecordVersions.Add(RecordVersion.Supersede(record));
-        record.ChangeTx = await ChangeFeed.StampAsync(db);
-        record.Status = RecordStatus.Withdrawn;
-        record.LastAction = RecordAction.Withdrawn;
-        record.CurrentVersion++;
-        record.BatchId = null;
-        record.Channel = who.Channel;
-        record.SubmittedBy = who.SubmittedBy;
-        record.UpdatedAt = time.GetUtcNow();
-        record.Reason = reason.Trim();
+        var store = await RecordStore.OpenAsync(db, time.GetUtcNow(), Today);
+        store.Change(record, new RecordRevision(RecordAction.Withdrawn, RecordStatus.Withdrawn, who.Channel, who.SubmittedBy, null, reason.Trim(), null));
+        await store.WriteAsync([]);
+        // The audit entry is committed with the withdrawal, as a pending entry the chain takes up next.
+        audit.Stage(db, new AuditRecord(AuditEvent.Report_RecordWithdrawn, AuditOutcome.Success)
+        { Account = who.SubmittedBy, UnitCode = who.UnitCode, Target = $"record:{record.Id}", Detail = reason.Trim() });
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
-        await audit.WriteAsync(new AuditRecord(AuditEvent.Report_RecordWithdrawn, AuditOutcome.Success)
-        { Account = who.SubmittedBy, UnitCode = who.UnitCode, Target = $"record:{record.Id}", Detail = reason.Trim() });
+        await audit.ChainPendingAsync();
         return Outcome<RecordSummary>.Ok(RecordSummary.From(record));
     }
 

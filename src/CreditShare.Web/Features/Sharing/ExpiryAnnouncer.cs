@@ -1,5 +1,6 @@
 using CreditShare.Web.Data;
-using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Infrastructure;
+using CreditShare.Web.Records;
 using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Web.Features.Sharing;
@@ -12,29 +13,8 @@ public sealed class ExpiryAnnouncer(IServiceScopeFactory scopes, TimeProvider ti
 {
     private static readonly TimeSpan Every = TimeSpan.FromMinutes(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await AnnounceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Announcing expired records failed");
-            }
-
-            try
-            {
-                await Task.Delay(Every, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(Every, time, logger, "Announcing expired records", AnnounceAsync, stoppingToken);
 
     /// <summary>Stamps every active record whose sharing ended before today and returns how many.</summary>
     public async Task<int> AnnounceAsync(CancellationToken cancellationToken = default)

@@ -1,8 +1,8 @@
 using CreditShare.Core.Catalog;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
-using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Features.Units;
+using CreditShare.Web.Records;
 using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Web.Features.Sharing;

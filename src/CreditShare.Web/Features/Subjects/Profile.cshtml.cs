@@ -3,7 +3,7 @@ using CreditShare.Core.Codes;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
-using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Records;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;

@@ -6,7 +6,7 @@ using System.Text.Json;
 using CreditShare.Core.Synthetic;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Certificates;
-using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using CreditShare.Web.Features.Sharing;
+using CreditShare.Web.Records;
 using CreditShare.Web.Tests.Features.Reporting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -7,6 +7,7 @@ using CreditShare.Core.Accounts;
 using CreditShare.Web.Features.Certificates;
 using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Infrastructure;
+using CreditShare.Web.Records;
 using CreditShare.Web.Tests.Features.Reporting;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
 using CreditShare.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace CreditShare.Web.Features.Sharing;
+namespace CreditShare.Web.Records;
 
 /// <summary>
 /// Positions on the change feed. A writer stamps every record it changes with its transaction's position; a reader
