@@ -211,8 +211,8 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         Assert.Empty(templateRows!);
 
         // A file with one good and one bad row.
-        var good = CreditShare.Web.Tests.Features.Reporting.ReportingApp.Penalty(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next());
-        var bad = CreditShare.Web.Tests.Features.Reporting.ReportingApp.Penalty(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next());
+        var good = CreditShare.Web.Tests.TestRecords.Penalty(CreditShare.Web.Tests.TestRecords.Next());
+        var bad = CreditShare.Web.Tests.TestRecords.Penalty(CreditShare.Web.Tests.TestRecords.Next());
         bad["CF_NR_FK"] = null;
         var upload = Path.Combine(Path.GetTempPath(), $"penalties-{Guid.NewGuid():N}.xlsx");
         await File.WriteAllBytesAsync(upload, CreditShare.Web.Features.Reporting.Workbooks.ErrorWorkbook(CreditShare.Core.Catalog.BuiltInCatalog.Penalty, [(good, []), (bad, [])]));
@@ -244,16 +244,16 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
     public async Task Center_staff_see_a_subject_profile_every_units_abnormal_data_and_the_scorecards()
     {
         var app = fixture.App;
-        var code = CreditShare.Web.Tests.Features.Reporting.ReportingApp.Company(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next());
+        var code = CreditShare.Web.Tests.TestRecords.Company(CreditShare.Web.Tests.TestRecords.Next());
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var reporting = scope.ServiceProvider.GetRequiredService<CreditShare.Web.Features.Reporting.ReportingService>();
             var who = new CreditShare.Web.Features.Reporting.Submitter(app.UnitIds["source"], "", "api", "browser-test");
-            var bad = CreditShare.Web.Tests.Features.Reporting.ReportingApp.Penalty(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next());
+            var bad = CreditShare.Web.Tests.TestRecords.Penalty(CreditShare.Web.Tests.TestRecords.Next());
             bad["CF_JDRQ"] = "2099-01-01";
             await reporting.SubmitAsync(who, "XZCF", [
-                CreditShare.Web.Tests.Features.Reporting.ReportingApp.Penalty(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next(), code, "宁夏浏览器测试商贸有限公司"),
-                CreditShare.Web.Tests.Features.Reporting.ReportingApp.Penalty(CreditShare.Web.Tests.Features.Reporting.ReportingApp.Next(), code, "宁夏浏览器测试商贸有限公司"),
+                CreditShare.Web.Tests.TestRecords.Penalty(CreditShare.Web.Tests.TestRecords.Next(), code, "宁夏浏览器测试商贸有限公司"),
+                CreditShare.Web.Tests.TestRecords.Penalty(CreditShare.Web.Tests.TestRecords.Next(), code, "宁夏浏览器测试商贸有限公司"),
                 bad,
             ], null, "browser-center");
         }

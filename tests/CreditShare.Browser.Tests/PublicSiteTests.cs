@@ -1,5 +1,5 @@
 using CreditShare.Web.Features.Reporting;
-using CreditShare.Web.Tests.Features.Reporting;
+using CreditShare.Web.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -9,11 +9,11 @@ public class PublicSiteTests(BrowserFixture fixture) : IClassFixture<BrowserFixt
 {
     private async Task<string> ReportCompanyAsync(string name)
     {
-        var code = ReportingApp.Company(ReportingApp.Next());
+        var code = TestRecords.Company(TestRecords.Next());
         await using var scope = fixture.App.Services.CreateAsyncScope();
         var reporting = scope.ServiceProvider.GetRequiredService<ReportingService>();
         var who = new Submitter(fixture.App.UnitIds["source"], "", "api", "browser-test");
-        var penalty = ReportingApp.Penalty(ReportingApp.Next(), code, name);
+        var penalty = TestRecords.Penalty(TestRecords.Next(), code, name);
         penalty["CF_GSJZQ"] = "2030-12-31";
         var result = await reporting.SubmitAsync(who, "XZCF", [penalty], null, "public-site-" + code);
         Assert.Equal(1, result.Value!.Accepted);

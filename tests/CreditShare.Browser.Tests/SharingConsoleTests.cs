@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using CreditShare.Core.Accounts;
-using CreditShare.Web.Tests.Features.Reporting;
+using CreditShare.Web.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -14,11 +14,11 @@ public class SharingConsoleTests(BrowserFixture fixture) : IClassFixture<Browser
     private async Task<string> ReportCompanyAsync(string name)
     {
         var app = fixture.App;
-        var code = ReportingApp.Company(ReportingApp.Next());
+        var code = TestRecords.Company(TestRecords.Next());
         await using var scope = app.Services.CreateAsyncScope();
         var reporting = scope.ServiceProvider.GetRequiredService<CreditShare.Web.Features.Reporting.ReportingService>();
         var outcome = await reporting.SubmitAsync(new CreditShare.Web.Features.Reporting.Submitter(app.UnitIds["source"], "", "api", "browser-test"), "XZCF",
-            [ReportingApp.Penalty(ReportingApp.Next(), code, name)], null, "browser-" + code);
+            [TestRecords.Penalty(TestRecords.Next(), code, name)], null, "browser-" + code);
         Assert.Equal(1, outcome.Value!.Accepted);
         return code;
     }

@@ -118,7 +118,7 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public static ClaimsPrincipal System { get; } = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "test-setup")], "test"));
 
-    /// <summary>The 处罚机关 and 数据来源单位 that the fixtures' records name (ReportingApp.Penalty and friends).</summary>
+    /// <summary>The 处罚机关 and 数据来源单位 that the fixtures' records name (TestRecords.Penalty and friends).</summary>
     public static string FixtureAuthority { get; } = DemoSeed.MakeUscc("11640100", "01350012");
 
     /// <summary>A 业务审核员 as the fixtures' set-up acts for one: assignments need that role.</summary>

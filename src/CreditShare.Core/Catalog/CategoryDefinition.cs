@@ -17,6 +17,7 @@ public enum FieldType
 {
     Text,
     Date,
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The catalog's field type names are stored and exchanged; Decimal is the field type.")]
     Decimal,
     Enum,
     MultiEnum,

@@ -7,6 +7,7 @@ namespace CreditShare.Core.Synthetic;
 /// Synthetic but valid 行政许可 and 行政处罚 records for demos, tests and benchmarks: realistic Chinese names, valid
 /// USCCs and ID numbers, and (on request) a share of deliberately invalid rows. Deterministic for a given seed.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5394:Do not use insecure randomness", Justification = "Synthetic demo and benchmark data must be reproducible from a seed; nothing here is secret.")]
 public sealed class RecordGenerator(int seed, DateOnly today)
 {
     private static readonly string[] Places = ["银川", "石嘴山", "吴忠", "固原", "中卫", "贺兰", "永宁", "灵武", "青铜峡", "平罗", "盐池", "同心"];
@@ -148,5 +149,6 @@ public sealed class RecordGenerator(int seed, DateOnly today)
 
     public bool Chance(double probability) => random.NextDouble() < probability;
 
-    private T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
+    /// <summary>One of the given items, from the same seeded sequence.</summary>
+    public T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
 }

@@ -19,6 +19,9 @@ namespace CreditShare.Web.Infrastructure;
 
 public static class ApplicationSetup
 {
+    private static readonly string[] AnonymousSignInPages = ["/SignIn/Index", "/SignIn/SecondFactor", "/SignIn/Enrol", "/SignIn/Denied", "/SignIn/SignOut"];
+    private static readonly string[] AnonymousFolders = ["/Public", "/Kiosk"];
+
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -83,7 +86,7 @@ public static class ApplicationSetup
             // Pages live in their feature folders: Features/Units/Index.cshtml answers /Units.
             o.RootDirectory = "/Features";
             o.Conventions.AuthorizeFolder("/", Policies.Staff);
-            foreach (var page in new[] { "/SignIn/Index", "/SignIn/SecondFactor", "/SignIn/Enrol", "/SignIn/Denied", "/SignIn/SignOut" })
+            foreach (var page in AnonymousSignInPages)
             {
                 o.Conventions.AllowAnonymousToPage(page);
             }
@@ -96,7 +99,7 @@ public static class ApplicationSetup
             o.Conventions.AuthorizeFolder("/Schedules", Policies.CenterData);
             o.Conventions.AuthorizeFolder("/Sharing", Policies.SharingStaff);
             o.Conventions.AuthorizePage("/Sharing/Query", Policies.DataUserQuerier);
-            foreach (var folder in new[] { "/Public", "/Kiosk" })
+            foreach (var folder in AnonymousFolders)
             {
                 o.Conventions.AllowAnonymousToFolder(folder);
                 o.Conventions.AddFolderApplicationModelConvention(folder,

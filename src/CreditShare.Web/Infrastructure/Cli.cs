@@ -133,7 +133,7 @@ public static class Cli
         if (center is null)
         {
             var uscc = UnifiedSocialCreditCode.Check(options.GetValueOrDefault("center-uscc"));
-            if (!uscc.IsValid || !options.ContainsKey("center-name"))
+            if (!uscc.IsValid || !options.TryGetValue("center-name", out var centerName))
             {
                 Console.Error.WriteLine("No center unit yet: pass --center-name NAME --center-uscc USCC --region CODE (and --contact NAME --mobile NUMBER).");
                 foreach (var error in uscc.Errors)
@@ -146,7 +146,7 @@ public static class Cli
 
             var contact = new ContactInput(options.GetValueOrDefault("contact") ?? "未填写", null, options.GetValueOrDefault("mobile") ?? "13800000000", null);
             var created = await services.GetRequiredService<UnitRegistry>().CreateAsync(System(), new UnitInput(
-                options["center-name"], uscc.Value, options.GetValueOrDefault("region") ?? "640000", ["center"], contact, contact));
+                centerName, uscc.Value, options.GetValueOrDefault("region") ?? "640000", ["center"], contact, contact));
             if (!created.IsOk)
             {
                 foreach (var error in created.Errors)

@@ -14,6 +14,7 @@ public enum OutcomeKind
 }
 
 /// <summary>What a feature's command reports, so that the API and the console page answer the same thing in their own way.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "Outcome<T>.Ok(value) and friends read better at every call site than a non-generic factory.")]
 public sealed record Outcome<T>(OutcomeKind Kind, T? Value, IReadOnlyList<FieldError> Errors, string? Code = null, string? Message = null)
 {
     public bool IsOk => Kind == OutcomeKind.Ok;

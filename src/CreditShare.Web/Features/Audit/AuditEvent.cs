@@ -2,8 +2,10 @@ namespace CreditShare.Web.Features.Audit;
 
 /// <summary>
 /// Stable, numbered audit event codes in ranges of 100 per area. Others filter on these numbers:
-/// never renumber or reuse one; add new codes at the end of their range.
+/// never renumber or reuse one; add new codes at the end of their range, keep the ranges in order, and give each a
+/// label (<c>AuditEventTests</c> pins every number).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Area_Event names group the codes by their range.")]
 public enum AuditEvent
 {
     // 1000: sign-in and sessions
@@ -56,14 +58,19 @@ public enum AuditEvent
     Certificate_Revoked = 1401,
     Certificate_Refused = 1402,
 
-    // 1700: the public site
-    Public_ReportIssued = 1700,
+    // 1500: the audit trail itself
+    Audit_Viewed = 1500,
+    Audit_Verified = 1501,
+    Audit_Archived = 1502,
 
     // 1600: reporting
     Report_BatchReceived = 1600,
     Report_RecordWithdrawn = 1601,
     Report_AbnormalAnnotated = 1602,
     Report_BatchRefused = 1603,
+
+    // 1700: the public site
+    Public_ReportIssued = 1700,
 
     // 1800: sharing — grants, restrictions, webhooks, formal requests
     Grant_Requested = 1800,
@@ -96,11 +103,6 @@ public enum AuditEvent
     Data_SharingRefused = 2009,
     Data_ExportTraced = 2010,
     Data_AccessTraced = 2011,
-
-    // 1500: the audit trail itself
-    Audit_Viewed = 1500,
-    Audit_Verified = 1501,
-    Audit_Archived = 1502,
 }
 
 public static class AuditEventNames

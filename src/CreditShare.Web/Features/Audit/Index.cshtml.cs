@@ -31,7 +31,7 @@ public sealed class IndexModel(AppDbContext db, AuditWriter audit, AuditVerifier
     public AuditVerification? Verification { get; private set; }
 
     public Pager Pager => new(Result.Page, Result.PageSize, Result.Total, Pager.Keep(
-        ("from", From?.ToString("yyyy-MM-dd")), ("to", To?.ToString("yyyy-MM-dd")), ("eventCode", EventCode?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("from", From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("to", To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("eventCode", EventCode?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("account", Account), ("outcome", Outcome)));
 
     public async Task OnGetAsync()

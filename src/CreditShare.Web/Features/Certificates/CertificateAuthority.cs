@@ -218,7 +218,8 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
             return Outcome<IssuedCertificateView>.Invalid(new FieldError("reason", "certificate.revocation_reason", "请填写吊销原因（不超过200字）"));
         }
 
-        var record = await db.IssuedCertificates.FirstOrDefaultAsync(c => c.SerialNumber == serialNumber.ToUpperInvariant());
+        var serial = serialNumber.ToUpperInvariant();
+        var record = await db.IssuedCertificates.FirstOrDefaultAsync(c => c.SerialNumber == serial);
         if (record is null)
         {
             return Outcome<IssuedCertificateView>.NotFound("certificate.not_found", "证书不存在");

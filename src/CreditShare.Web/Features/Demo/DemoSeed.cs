@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using CreditShare.Core.Accounts;
@@ -107,7 +108,7 @@ public static class DemoSeed
             await users.ResetAuthenticatorKeyAsync(user);
             await users.SetTwoFactorEnabledAsync(user, true);
             var key = await users.GetAuthenticatorKeyAsync(user);
-            report.AppendLine($"{account.UserName}\t{account.Role}\t{created.Value!.InitialPassword}\t{key}");
+            report.AppendLine(CultureInfo.InvariantCulture, $"{account.UserName}\t{account.Role}\t{created.Value!.InitialPassword}\t{key}");
         }
 
         await RequestDemoAccountAsync(services, users);
@@ -117,18 +118,18 @@ public static class DemoSeed
         var certificates = services.GetRequiredService<CertificateService>();
         var directory = Path.GetFullPath(Path.Combine("data", "demo-certs"));
         report.AppendLine();
-        report.AppendLine($"演示客户端证书（{directory}）：");
+        report.AppendLine(CultureInfo.InvariantCulture, $"演示客户端证书（{directory}）：");
         foreach (var key in new[] { "scjg", "fgw" })
         {
             var issued = await certificates.IssueAsync(system, new IssueRequest(unitIds[key], 24));
             var paths = Cli.WriteCredential(issued.Value!, directory, unitCodes[key]);
-            report.AppendLine($"{Units.First(u => u.Key == key).Name}\t{paths.Certificate}\t{paths.Key}\t{paths.Pkcs12}（口令 {issued.Value!.Pkcs12Password}）");
+            report.AppendLine(CultureInfo.InvariantCulture, $"{Units.First(u => u.Key == key).Name}\t{paths.Certificate}\t{paths.Key}\t{paths.Pkcs12}（口令 {issued.Value!.Pkcs12Password}）");
         }
 
         await AssignDemoCategoriesAsync(services, unitCodes.ToDictionary(u => u.Value, u => unitIds[u.Key]));
         var reported = await ReportDemoRecordsAsync(services, unitIds, unitCodes);
         report.AppendLine();
-        report.AppendLine($"演示报送：{reported.Accepted} 条已接收，{reported.Rejected} 条进入异常数据（均经由与接口相同的报送流程）。");
+        report.AppendLine(CultureInfo.InvariantCulture, $"演示报送：{reported.Accepted} 条已接收，{reported.Rejected} 条进入异常数据（均经由与接口相同的报送流程）。");
         await GrantDemoSharingAsync(services, unitIds);
         report.AppendLine("演示共享授权：发改委（行政处罚、行政许可，含政务共享字段）、宁夏银行（行政处罚公开字段），由 querier 申请、reviewer 批准。");
 
@@ -222,7 +223,7 @@ public static class DemoSeed
         var reporting = services.GetRequiredService<ReportingService>();
         var generator = new RecordGenerator(20261127, reporting.Today);
         var companies = Enumerable.Range(0, 700).Select(_ => (generator.CompanyName(), generator.CompanyCode())).ToList();
-        (string Name, string Code)? SomeCompany() => generator.Chance(0.7) ? companies[Random.Shared.Next(companies.Count)] : null;
+        (string Name, string Code)? SomeCompany() => generator.Chance(0.7) ? generator.Pick(companies) : null;
 
         var plans = new (string Unit, string Category, int Count, Func<int, Dictionary<string, string?>> Make)[]
         {

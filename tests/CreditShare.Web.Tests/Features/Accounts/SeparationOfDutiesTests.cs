@@ -85,7 +85,11 @@ public class SeparationOfDutiesTests(CreditShareApp app) : IClassFixture<CreditS
         var events = await app.WithDbAsync(db => db.AuditEntries.Where(a => a.Target == $"account:{target.UserName}").Select(a => new { a.EventCode, a.Detail, a.Account }).ToListAsync());
         Assert.Contains(events, e => e.EventCode == (int)AuditEvent.Account_RoleGranted && e.Detail == $"role={StaffRoles.Querier}");
         Assert.Contains(events, e => e.EventCode == (int)AuditEvent.Account_RoleRevoked && e.Detail == $"role={StaffRoles.Reviewer}");
-        Assert.NotEqual(HttpStatusCode.OK, (await targetClient.GetAsync("/Units")).StatusCode);
+        // The session ended: the next page sends the target back to sign in, not to a refusal of a live session.
+        var afterwards = await targetClient.GetAsync("/Units");
+        Assert.Equal(HttpStatusCode.Redirect, afterwards.StatusCode);
+        Assert.Equal("/SignIn", afterwards.Headers.Location!.AbsolutePath);
+        Assert.Equal("?ReturnUrl=%2FUnits", afterwards.Headers.Location.Query);
     }
 
     [Fact]

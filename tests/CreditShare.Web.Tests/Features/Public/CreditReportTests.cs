@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CreditShare.Web.Features.Audit;
-using CreditShare.Web.Tests.Features.Reporting;
 using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Web.Tests.Features.Public;
@@ -16,7 +15,7 @@ public class CreditReportTests(PublicApp app) : IClassFixture<PublicApp>
 
     private async Task<string> CompanyAsync()
     {
-        var record = ReportingApp.Penalty(ReportingApp.Next(), name: $"报告测试{ReportingApp.Next()}商贸有限公司");
+        var record = TestRecords.Penalty(TestRecords.Next(), name: $"报告测试{TestRecords.Next()}商贸有限公司");
         record["CF_GSJZQ"] = "2030-12-31";
         using var client = app.Unit("source");
         var result = await (await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record })).Content.ReadFromJsonAsync<JsonElement>();
@@ -78,7 +77,7 @@ public class CreditReportTests(PublicApp app) : IClassFixture<PublicApp>
         Assert.Equal("127.0.0.1", entry.ClientIp);
         Assert.Null(entry.Account);
 
-        var unknown = await Anonymous().PostAsync($"/api/public/v1/subjects/{ReportingApp.Company(ReportingApp.Next())}/reports", null);
+        var unknown = await Anonymous().PostAsync($"/api/public/v1/subjects/{TestRecords.Company(TestRecords.Next())}/reports", null);
         await unknown.ProblemAsync(HttpStatusCode.NotFound);
     }
 }

@@ -48,7 +48,7 @@ public class PersonalNumbersInFreeTextTests(PublicApp app) : IClassFixture<Publi
         var records = new List<Dictionary<string, string?>>();
         for (var i = 0; i < Spellings.Length; i++)
         {
-            var record = ReportingApp.Penalty(ReportingApp.Next(), company, name: $"遮蔽测试{company[^6..]}商贸有限公司");
+            var record = TestRecords.Penalty(TestRecords.Next(), company, name: $"遮蔽测试{company[^6..]}商贸有限公司");
             record["CF_GSJZQ"] = "2030-12-31";
             record[FreeTextFields[i % FreeTextFields.Length]] = text(i);
             records.Add(record);
@@ -102,10 +102,10 @@ public class PersonalNumbersInFreeTextTests(PublicApp app) : IClassFixture<Publi
     [Fact]
     public async Task Numbers_in_free_text_are_masked_on_the_way_in_the_reporter_is_warned_and_nothing_is_stored_in_clear()
     {
-        var company = ReportingApp.Company(ReportingApp.Next());
+        var company = TestRecords.Company(TestRecords.Next());
         var records = Records(company, Sentence);
         // A row rejected for another reason keeps its masked text in the abnormal queue, not the number.
-        var rejected = ReportingApp.Penalty(ReportingApp.Next(), company);
+        var rejected = TestRecords.Penalty(TestRecords.Next(), company);
         rejected["CF_JDRQ"] = "不是日期";
         rejected["CF_SY"] = Sentence(3);
 
@@ -150,7 +150,7 @@ public class PersonalNumbersInFreeTextTests(PublicApp app) : IClassFixture<Publi
     [Fact]
     public async Task Numbers_stored_in_clear_before_masking_on_the_way_in_are_masked_on_every_public_surface_and_in_the_report()
     {
-        var company = ReportingApp.Company(ReportingApp.Next());
+        var company = TestRecords.Company(TestRecords.Next());
         var records = Records(company, i => $"占位{i}号");
         using var unit = app.Unit("source");
         var result = await (await unit.PostAsJsonAsync("/api/v1/reports/XZCF", records)).Content.ReadFromJsonAsync<JsonElement>();
@@ -197,8 +197,8 @@ public class PersonalNumbersInFreeTextTests(PublicApp app) : IClassFixture<Publi
     [Fact]
     public async Task The_subjects_own_registration_number_and_company_codes_in_the_text_are_shown_as_they_are()
     {
-        var company = ReportingApp.Company(ReportingApp.Next());
-        var record = ReportingApp.Penalty(ReportingApp.Next(), company, name: $"注册号测试{company[^6..]}有限公司");
+        var company = TestRecords.Company(TestRecords.Next());
+        var record = TestRecords.Penalty(TestRecords.Next(), company, name: $"注册号测试{company[^6..]}有限公司");
         record["CF_GSJZQ"] = "2030-12-31";
         record["CF_XDR_GSZC"] = "640104850312206";
         var authority = record["CF_CFJGDM"]!;

@@ -43,11 +43,11 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
     [Fact]
     public async Task Two_characters_of_a_name_find_organisations_prefix_first_and_never_natural_persons()
     {
-        var n = ReportingApp.Next();
+        var n = TestRecords.Next();
         var word = $"星{n % 1000:D3}";
-        var prefixed = ReportingApp.Penalty(ReportingApp.Next(), name: $"{word}商贸有限公司");
-        var inside = ReportingApp.Penalty(ReportingApp.Next(), name: $"宁夏{word}物流有限公司");
-        var person = ReportingApp.PersonPenalty(ReportingApp.Next(), ReportingApp.IdNumber(ReportingApp.Next()));
+        var prefixed = TestRecords.Penalty(TestRecords.Next(), name: $"{word}商贸有限公司");
+        var inside = TestRecords.Penalty(TestRecords.Next(), name: $"宁夏{word}物流有限公司");
+        var person = TestRecords.PersonPenalty(TestRecords.Next(), TestRecords.IdNumber(TestRecords.Next()));
         person["CF_XDR_MC"] = $"{word}某";
         await ReportAsync(inside, prefixed, person);
 
@@ -70,10 +70,10 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
     [Fact]
     public async Task Paging_stops_at_the_last_allowed_page_with_a_hint_to_narrow_the_query()
     {
-        var word = $"页{ReportingApp.Next() % 1000:D3}";
+        var word = $"页{TestRecords.Next() % 1000:D3}";
         for (var batch = 0; batch < 3; batch++)
         {
-            await ReportAsync([.. Enumerable.Range(0, ReportingApp.MaxBatch).Select(i => ReportingApp.Penalty(ReportingApp.Next(), name: $"{word}第{batch}{i:D2}商行"))]);
+            await ReportAsync([.. Enumerable.Range(0, ReportingApp.MaxBatch).Select(i => TestRecords.Penalty(TestRecords.Next(), name: $"{word}第{batch}{i:D2}商行"))]);
         }
 
         var first = await GetJsonAsync($"/api/public/v1/subjects?q={Uri.EscapeDataString(word)}&page=1");
@@ -88,11 +88,11 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
     [Fact]
     public async Task Prefix_matches_in_name_order_fill_the_pages_before_other_matches_in_reporting_order_and_wildcards_are_literal()
     {
-        var word = $"序{ReportingApp.Next() % 1000:D3}";
+        var word = $"序{TestRecords.Next() % 1000:D3}";
         var prefixed = Enumerable.Range(0, 12).Select(i => $"{word}{(char)('甲' + i)}商贸有限公司").ToList();
         var inside = Enumerable.Range(0, 5).Select(i => $"宁夏{(char)('乙' + i)}{word}物流有限公司").ToList();
         var wildcard = $"宁夏{word}%_百分号有限公司";
-        await ReportAsync([.. prefixed.Concat(inside).Append(wildcard).Select(name => ReportingApp.Penalty(ReportingApp.Next(), name: name))]);
+        await ReportAsync([.. prefixed.Concat(inside).Append(wildcard).Select(name => TestRecords.Penalty(TestRecords.Next(), name: name))]);
 
         var first = await GetJsonAsync($"/api/public/v1/subjects?q={Uri.EscapeDataString(word)}&page=1");
         var second = await GetJsonAsync($"/api/public/v1/subjects?q={Uri.EscapeDataString(word)}&page=2");
@@ -112,12 +112,12 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
     [Fact]
     public async Task An_old_registration_number_finds_its_subject_also_when_a_later_record_brings_it()
     {
-        var number = $"640100{ReportingApp.Next() % 1_000_000_000:D9}";
-        var withNumber = ReportingApp.Penalty(ReportingApp.Next());
+        var number = $"640100{TestRecords.Next() % 1_000_000_000:D9}";
+        var withNumber = TestRecords.Penalty(TestRecords.Next());
         withNumber["CF_XDR_GSZC"] = number;
-        var first = ReportingApp.Penalty(ReportingApp.Next());
-        var later = ReportingApp.Penalty(ReportingApp.Next(), uscc: first["CF_XDR_SHXYM"], name: first["CF_XDR_MC"]);
-        var laterNumber = $"640200{ReportingApp.Next() % 1_000_000_000:D9}";
+        var first = TestRecords.Penalty(TestRecords.Next());
+        var later = TestRecords.Penalty(TestRecords.Next(), uscc: first["CF_XDR_SHXYM"], name: first["CF_XDR_MC"]);
+        var laterNumber = $"640200{TestRecords.Next() % 1_000_000_000:D9}";
         later["CF_XDR_GSZC"] = laterNumber;
         await ReportAsync(withNumber, first);
         await ReportAsync(later);
@@ -133,9 +133,9 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
     [Fact]
     public async Task A_record_is_public_until_its_disclosure_end_and_gone_the_day_after_or_when_withdrawn()
     {
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         record["CF_GSJZQ"] = "2027-01-15";
-        var withdrawn = ReportingApp.Penalty(ReportingApp.Next(), record["CF_XDR_SHXYM"], record["CF_XDR_MC"]);
+        var withdrawn = TestRecords.Penalty(TestRecords.Next(), record["CF_XDR_SHXYM"], record["CF_XDR_MC"]);
         await ReportAsync(record, withdrawn);
         using (var client = app.Unit("source"))
         {
@@ -168,12 +168,12 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
     [Fact]
     public async Task No_public_page_or_response_shows_a_full_id_or_phone_number()
     {
-        var people = Enumerable.Range(0, 5).Select(_ => ReportingApp.PersonPenalty(ReportingApp.Next(), ReportingApp.IdNumber(ReportingApp.Next()))).ToList();
+        var people = Enumerable.Range(0, 5).Select(_ => TestRecords.PersonPenalty(TestRecords.Next(), TestRecords.IdNumber(TestRecords.Next()))).ToList();
         var companies = Enumerable.Range(0, 5).Select(_ =>
         {
-            var r = ReportingApp.Penalty(ReportingApp.Next(), name: $"掩码测试{ReportingApp.Next()}有限公司");
+            var r = TestRecords.Penalty(TestRecords.Next(), name: $"掩码测试{TestRecords.Next()}有限公司");
             r["CF_FR_ZJLX"] = "身份证";
-            r["CF_FR_ZJHM"] = ReportingApp.IdNumber(ReportingApp.Next());
+            r["CF_FR_ZJHM"] = TestRecords.IdNumber(TestRecords.Next());
             r["CF_SY"] = "当事人联系电话13912345678，经抽检不合格";
             return r;
         }).ToList();
@@ -211,7 +211,7 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
     [Fact]
     public async Task Repeat_lookups_are_cheap_with_an_etag_and_unknown_codes_are_a_clear_404()
     {
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         await ReportAsync(record);
         var browser = Anonymous();
         var first = await browser.GetAsync($"/api/public/v1/subjects/{record["CF_XDR_SHXYM"]}");
@@ -220,9 +220,9 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
         again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
         Assert.Equal(HttpStatusCode.NotModified, (await browser.SendAsync(again)).StatusCode);
 
-        var unknown = await browser.GetAsync($"/api/public/v1/subjects/{ReportingApp.Company(ReportingApp.Next())}");
+        var unknown = await browser.GetAsync($"/api/public/v1/subjects/{TestRecords.Company(TestRecords.Next())}");
         Assert.Equal("subject.not_found", (await unknown.ProblemAsync(HttpStatusCode.NotFound)).GetProperty("code").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/public/subjects/{ReportingApp.Company(ReportingApp.Next())}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/public/subjects/{TestRecords.Company(TestRecords.Next())}")).StatusCode);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_killed_server_leaves_nothing_half_stored_and_a_retry_stores_every_record_once()
     {
         X509Certificate2 certificate;
-        var authority = ReportingApp.Company(99);
+        var authority = TestRecords.Company(99);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var issued = await scope.ServiceProvider.GetRequiredService<CertificateService>().IssueAsync(CreditShareApp.System, new IssueRequest(app.UnitIds["source"], 24));

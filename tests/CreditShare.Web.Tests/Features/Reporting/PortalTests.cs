@@ -27,8 +27,8 @@ public class PortalTests(CreditShareApp app) : IClassFixture<CreditShareApp>
     public async Task A_reporter_uploads_a_workbook_gets_the_rejected_rows_back_fixes_them_and_sees_them_accepted()
     {
         var reporter = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.Reporter, unit: "source"));
-        var good = ReportingApp.Penalty(ReportingApp.Next());
-        var bad = ReportingApp.Penalty(ReportingApp.Next());
+        var good = TestRecords.Penalty(TestRecords.Next());
+        var bad = TestRecords.Penalty(TestRecords.Next());
         bad["CF_XDR_SHXYM"] = "91440300708461136U";
         var workbook = Workbooks.ErrorWorkbook(BuiltInCatalog.Penalty, [(good, []), (bad, [])]);
 
@@ -46,7 +46,7 @@ public class PortalTests(CreditShareApp app) : IClassFixture<CreditShareApp>
         Assert.Equal(bad["CF_WSH"], returned["CF_WSH"]);
 
         var fixedRow = returned.ToDictionary(kv => kv.Key, kv => kv.Value);
-        fixedRow["CF_XDR_SHXYM"] = ReportingApp.Company(ReportingApp.Next());
+        fixedRow["CF_XDR_SHXYM"] = TestRecords.Company(TestRecords.Next());
         var again = await UploadAsync(reporter, "XZCF", Workbooks.ErrorWorkbook(BuiltInCatalog.Penalty, [(fixedRow, [])]), "处罚-改正.xlsx");
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         var entry = await app.WithDbAsync(db => db.AbnormalEntries.SingleAsync(a => a.SourceKey == bad["CF_WSH"]));
@@ -73,7 +73,7 @@ public class PortalTests(CreditShareApp app) : IClassFixture<CreditShareApp>
     public async Task The_single_record_form_shows_reasons_beside_fields_and_accepts_the_fixed_record()
     {
         var reporter = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.Reporter, unit: "source"));
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         record["CF_XDR_SHXYM"] = "91440300708461136U";
         var fields = record.Select(kv => ($"Values[{kv.Key}]", kv.Value ?? "")).ToArray();
         var refused = await reporter.PostFormAsync("/Reporting/Form?category=XZCF", fields);
@@ -81,7 +81,7 @@ public class PortalTests(CreditShareApp app) : IClassFixture<CreditShareApp>
         Assert.Contains("data-field=\"CF_XDR_SHXYM\">统一社会信用代码校验位错误", html);
         Assert.False(await app.WithDbAsync(db => db.AbnormalEntries.AnyAsync(a => a.SourceKey == record["CF_WSH"])));
 
-        record["CF_XDR_SHXYM"] = ReportingApp.Company(ReportingApp.Next());
+        record["CF_XDR_SHXYM"] = TestRecords.Company(TestRecords.Next());
         var accepted = await reporter.PostFormAsync("/Reporting/Form?category=XZCF", [.. record.Select(kv => ($"Values[{kv.Key}]", kv.Value ?? ""))]);
         Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
         var stored = await app.WithDbAsync(db => db.CreditRecords.SingleAsync(r => r.SourceKey == record["CF_WSH"]));
@@ -93,7 +93,7 @@ public class PortalTests(CreditShareApp app) : IClassFixture<CreditShareApp>
     {
         var reporterAccount = await app.CreateStaffAsync(StaffRoles.Reporter, unit: "source");
         var reporter = await app.SignInAsync(reporterAccount);
-        var bad = ReportingApp.Penalty(ReportingApp.Next());
+        var bad = TestRecords.Penalty(TestRecords.Next());
         bad["CF_JDRQ"] = "2099-01-01";
         await UploadAsync(reporter, "XZCF", Workbooks.ErrorWorkbook(BuiltInCatalog.Penalty, [(bad, [])]), "b.xlsx");
 
@@ -117,12 +117,12 @@ public class PortalTests(CreditShareApp app) : IClassFixture<CreditShareApp>
     [Fact]
     public async Task A_subject_profile_joins_records_from_several_units_and_masks_id_numbers()
     {
-        var code = ReportingApp.Company(ReportingApp.Next());
+        var code = TestRecords.Company(TestRecords.Next());
         var first = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.Reporter, unit: "source"));
-        await first.PostFormAsync("/Reporting/Form?category=XZCF", [.. ReportingApp.Penalty(ReportingApp.Next(), code).Select(kv => ($"Values[{kv.Key}]", kv.Value ?? ""))]);
+        await first.PostFormAsync("/Reporting/Form?category=XZCF", [.. TestRecords.Penalty(TestRecords.Next(), code).Select(kv => ($"Values[{kv.Key}]", kv.Value ?? ""))]);
         app.UnitIds["source-b"] = await app.CreateUnitAsync("测试应急管理厅", "11640600", ["source"]);
         var second = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.Reporter, unit: "source-b"));
-        await second.PostFormAsync("/Reporting/Form?category=XZCF", [.. ReportingApp.Penalty(ReportingApp.Next(), code).Select(kv => ($"Values[{kv.Key}]", kv.Value ?? ""))]);
+        await second.PostFormAsync("/Reporting/Form?category=XZCF", [.. TestRecords.Penalty(TestRecords.Next(), code).Select(kv => ($"Values[{kv.Key}]", kv.Value ?? ""))]);
 
         var querier = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.Querier));
         var search = await querier.GetStringAsync($"/Subjects?q={code}");
@@ -132,8 +132,8 @@ public class PortalTests(CreditShareApp app) : IClassFixture<CreditShareApp>
         Assert.Contains("测试应急管理厅", profile);
         Assert.Contains("行政处罚（2）", profile);
 
-        var person = ReportingApp.IdNumber(ReportingApp.Next());
-        await first.PostFormAsync("/Reporting/Form?category=XZCF", [.. ReportingApp.PersonPenalty(ReportingApp.Next(), person).Select(kv => ($"Values[{kv.Key}]", kv.Value ?? ""))]);
+        var person = TestRecords.IdNumber(TestRecords.Next());
+        await first.PostFormAsync("/Reporting/Form?category=XZCF", [.. TestRecords.PersonPenalty(TestRecords.Next(), person).Select(kv => ($"Values[{kv.Key}]", kv.Value ?? ""))]);
         Assert.DoesNotContain("Subjects/Profile", await querier.GetStringAsync("/Subjects?q=" + Uri.EscapeDataString("李某")));
         var byId = await querier.GetStringAsync($"/Subjects?q={person}");
         var personId = System.Text.RegularExpressions.Regex.Match(byId, "/Subjects/Profile\\?id=(\\d+)").Groups[1].Value;

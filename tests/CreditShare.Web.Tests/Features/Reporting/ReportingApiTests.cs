@@ -25,8 +25,8 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
     public async Task Valid_records_are_stored_even_when_others_in_the_batch_are_rejected()
     {
         using var client = app.Unit("source");
-        var good = ReportingApp.Penalty(ReportingApp.Next());
-        var bad = ReportingApp.Penalty(ReportingApp.Next());
+        var good = TestRecords.Penalty(TestRecords.Next());
+        var bad = TestRecords.Penalty(TestRecords.Next());
         bad["CF_XDR_SHXYM"] = "91440300708461136U";
         bad["CF_JDRQ"] = "2099-01-01";
         var result = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { good, bad }));
@@ -59,7 +59,7 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
     public async Task A_retry_with_the_same_idempotency_key_returns_the_first_answer_without_processing_again()
     {
         using var client = app.Unit("source");
-        var body = JsonSerializer.Serialize(new[] { ReportingApp.Penalty(ReportingApp.Next()), ReportingApp.Penalty(ReportingApp.Next()) });
+        var body = JsonSerializer.Serialize(new[] { TestRecords.Penalty(TestRecords.Next()), TestRecords.Penalty(TestRecords.Next()) });
         HttpRequestMessage Request(string content)
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports/XZCF") { Content = new StringContent(content, Encoding.UTF8, "application/json") };
@@ -75,7 +75,7 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         Assert.Equal(Statuses(first), Statuses(again));
         Assert.Equal(versionsBefore, await app.WithDbAsync(db => db.RecordVersions.CountAsync()));
 
-        var different = await client.SendAsync(Request(JsonSerializer.Serialize(new[] { ReportingApp.Penalty(ReportingApp.Next()) })));
+        var different = await client.SendAsync(Request(JsonSerializer.Serialize(new[] { TestRecords.Penalty(TestRecords.Next()) })));
         Assert.Equal("batch.idempotency_key_reused", (await different.ProblemAsync(HttpStatusCode.Conflict)).GetProperty("code").GetString());
 
         var later = await OkAsync(await client.GetAsync($"/api/v1/reports/batches/{first.GetProperty("batchId").GetString()}"));
@@ -88,7 +88,7 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
     public async Task Identical_content_is_unchanged_and_new_content_is_a_new_version()
     {
         using var client = app.Unit("source");
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         var first = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
         var again = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
         Assert.Equal(["unchanged"], Statuses(again));
@@ -117,9 +117,9 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
     {
         // Several batches at once, each naming the same new companies in a different order: whichever writes first
         // creates them, the others find them (or start again after a conflict), and nothing is lost or doubled.
-        var companies = Enumerable.Range(0, 20).Select(_ => ReportingApp.Company(ReportingApp.Next())).ToList();
+        var companies = Enumerable.Range(0, 20).Select(_ => TestRecords.Company(TestRecords.Next())).ToList();
         var batches = Enumerable.Range(0, 6).Select(b => (b % 2 == 0 ? companies : Enumerable.Reverse(companies))
-            .Select(code => ReportingApp.Penalty(ReportingApp.Next(), code, $"并发测试商贸有限公司{code[^6..]}")).ToList()).ToList();
+            .Select(code => TestRecords.Penalty(TestRecords.Next(), code, $"并发测试商贸有限公司{code[^6..]}")).ToList()).ToList();
         var results = await Task.WhenAll(batches.Select(async batch =>
         {
             using var client = app.Unit("source");
@@ -138,7 +138,7 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
     public async Task Resubmitting_a_fixed_row_closes_its_abnormal_entry()
     {
         using var client = app.Unit("source");
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         record.Remove("CF_NR_FK");
         var rejected = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
         Assert.Equal(["rejected"], Statuses(rejected));
@@ -161,7 +161,7 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
     {
         using var client = app.Unit("source");
         using var other = app.Unit("source2");
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
 
         var foreign = await other.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new { sourceKey = record["CF_WSH"], reason = "误报" });
@@ -184,10 +184,10 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
     public async Task Id_numbers_are_never_stored_in_clear_and_subjects_are_found_by_keyed_hash()
     {
         using var client = app.Unit("source");
-        var id = ReportingApp.IdNumber(ReportingApp.Next());
-        var first = ReportingApp.PersonPenalty(ReportingApp.Next(), id);
-        var second = ReportingApp.PersonPenalty(ReportingApp.Next(), id);
-        var bad = ReportingApp.PersonPenalty(ReportingApp.Next(), id);
+        var id = TestRecords.IdNumber(TestRecords.Next());
+        var first = TestRecords.PersonPenalty(TestRecords.Next(), id);
+        var second = TestRecords.PersonPenalty(TestRecords.Next(), id);
+        var bad = TestRecords.PersonPenalty(TestRecords.Next(), id);
         bad["CF_CFLB"] = "打板子";
         var result = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { first, second, bad }));
         Assert.Equal(["accepted", "accepted", "rejected"], Statuses(result));
@@ -210,9 +210,9 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
     public async Task A_known_code_under_another_name_is_accepted_with_a_name_mismatch_warning()
     {
         using var client = app.Unit("source");
-        var code = ReportingApp.Company(ReportingApp.Next());
-        await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { ReportingApp.Penalty(ReportingApp.Next(), code, "宁夏甲乙商贸有限公司") }));
-        var renamed = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { ReportingApp.Penalty(ReportingApp.Next(), code, "宁夏丙丁商贸有限公司") }));
+        var code = TestRecords.Company(TestRecords.Next());
+        await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { TestRecords.Penalty(TestRecords.Next(), code, "宁夏甲乙商贸有限公司") }));
+        var renamed = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { TestRecords.Penalty(TestRecords.Next(), code, "宁夏丙丁商贸有限公司") }));
         var record = renamed.GetProperty("records")[0];
         Assert.Equal("accepted", record.GetProperty("status").GetString());
         var warning = record.GetProperty("warnings")[0];

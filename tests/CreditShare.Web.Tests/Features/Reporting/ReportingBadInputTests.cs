@@ -54,10 +54,10 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
     {
         using var client = app.Unit("source");
         var before = await BatchesAsync();
-        var unknown = await client.PostAsJsonAsync("/api/v1/reports/NOPE", new[] { ReportingApp.Penalty(1) });
+        var unknown = await client.PostAsJsonAsync("/api/v1/reports/NOPE", new[] { TestRecords.Penalty(1) });
         Assert.Equal("catalog.not_found", (await unknown.ProblemAsync(HttpStatusCode.NotFound)).GetProperty("code").GetString());
 
-        var many = Enumerable.Range(0, ReportingApp.MaxBatch + 1).Select(_ => ReportingApp.Penalty(ReportingApp.Next())).ToArray();
+        var many = Enumerable.Range(0, ReportingApp.MaxBatch + 1).Select(_ => TestRecords.Penalty(TestRecords.Next())).ToArray();
         var tooMany = await client.PostAsJsonAsync("/api/v1/reports/XZCF", many);
         Assert.Contains((await tooMany.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(), e => e.Code == "batch.too_large");
 
@@ -76,11 +76,11 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
     public async Task Over_long_fields_and_unknown_fields_reject_that_record_only()
     {
         using var client = app.Unit("source");
-        var longOne = ReportingApp.Penalty(ReportingApp.Next());
+        var longOne = TestRecords.Penalty(TestRecords.Next());
         longOne["CF_WSH"] = new string('号', 65);
-        var extra = ReportingApp.Penalty(ReportingApp.Next());
+        var extra = TestRecords.Penalty(TestRecords.Next());
         extra["CF_SURPRISE"] = "x";
-        var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { longOne, extra, ReportingApp.Penalty(ReportingApp.Next()) });
+        var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { longOne, extra, TestRecords.Penalty(TestRecords.Next()) });
         var result = await response.Content.ReadFromJsonAsync<JsonElement>();
         var records = result.GetProperty("records");
         Assert.Equal("field.too_long", records[0].GetProperty("errors")[0].GetProperty("code").GetString());
@@ -92,17 +92,17 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
     public async Task Only_source_units_report()
     {
         using var client = app.Unit("user");
-        var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { ReportingApp.Penalty(ReportingApp.Next()) });
+        var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { TestRecords.Penalty(TestRecords.Next()) });
         Assert.Equal("report.not_source_unit", (await response.ProblemAsync(HttpStatusCode.Forbidden)).GetProperty("code").GetString());
         using var anonymous = app.MachineClient(null);
-        await (await anonymous.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { ReportingApp.Penalty(1) })).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await anonymous.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { TestRecords.Penalty(1) })).ProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task Csv_in_utf8_with_chinese_headers_and_in_gb18030_is_read()
     {
         using var client = app.Unit("source");
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         var labels = new Dictionary<string, string> { ["CF_XDR_MC"] = "行政相对人名称", ["CF_XDR_LB"] = "行政相对人类别", ["CF_WSH"] = "行政处罚决定书文号" };
         var header = record.Keys.Select(k => labels.GetValueOrDefault(k, k)).ToList();
         var csv = Csv(header, record.Values);
@@ -113,7 +113,7 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
         Assert.Equal("accepted", first.GetProperty("records")[0].GetProperty("status").GetString());
 
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        var gbRecord = ReportingApp.Penalty(ReportingApp.Next());
+        var gbRecord = TestRecords.Penalty(TestRecords.Next());
         var gb = Encoding.GetEncoding("GB18030").GetBytes(Csv(gbRecord.Keys, gbRecord.Values));
         Assert.Throws<DecoderFallbackException>(() => new UTF8Encoding(false, true).GetString(gb));
         var gbResponse = await client.PostAsync("/api/v1/reports/XZCF", Content(gb, "text/csv"));
@@ -129,7 +129,7 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
     {
         using var client = app.Unit("source");
         var before = await BatchesAsync();
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         var withExtra = Csv([.. record.Keys, "多余列"], [.. record.Values, "x"]);
         var extra = await client.PostAsync("/api/v1/reports/XZCF", Content(Encoding.UTF8.GetBytes(withExtra), "text/csv"));
         Assert.Contains(("多余列", "csv.unknown_column"), (await extra.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors());

@@ -32,8 +32,8 @@ public class ReportingInvalidTextTests(ReportingApp app) : IClassFixture<Reporti
     /// <summary>A valid batch of two records as UTF-8 JSON, with <paramref name="bad"/> in place of the placeholder.</summary>
     private static byte[] Batch(Action<Dictionary<string, string?>, Dictionary<string, string?>> place, byte[] bad)
     {
-        var first = ReportingApp.Penalty(ReportingApp.Next());
-        var second = ReportingApp.Penalty(ReportingApp.Next());
+        var first = TestRecords.Penalty(TestRecords.Next());
+        var second = TestRecords.Penalty(TestRecords.Next());
         place(first, second);
         var json = JsonSerializer.SerializeToUtf8Bytes(new[] { first, second }, Relaxed);
         return Replace(json, Encoding.UTF8.GetBytes(Placeholder), bad);
@@ -142,7 +142,7 @@ public class ReportingInvalidTextTests(ReportingApp app) : IClassFixture<Reporti
         var before = await StoredAsync();
         foreach (var (bad, code) in new[] { (Bytes(0xFF), "csv.encoding"), (Bytes(0xC3, 0x28, 0x80), "csv.encoding"), (Bytes(0x00), "csv.nul_character") })
         {
-            var records = new[] { ReportingApp.Penalty(ReportingApp.Next()), ReportingApp.Penalty(ReportingApp.Next()) };
+            var records = new[] { TestRecords.Penalty(TestRecords.Next()), TestRecords.Penalty(TestRecords.Next()) };
             records[1]["CF_SY"] = Placeholder;
             var body = Replace(Encoding.UTF8.GetBytes(Csv(records)), Encoding.UTF8.GetBytes(Placeholder), bad);
             var response = await client.PostAsync("/api/v1/reports/XZCF", Body(body, "text/csv"));
@@ -150,7 +150,7 @@ public class ReportingInvalidTextTests(ReportingApp app) : IClassFixture<Reporti
         }
 
         // Cut short at the very end: a GB18030 lead byte with nothing after it.
-        var cut = await client.PostAsync("/api/v1/reports/XZCF", Body([.. Encoding.UTF8.GetBytes(Csv([ReportingApp.Penalty(ReportingApp.Next())])), 0x81], "text/csv"));
+        var cut = await client.PostAsync("/api/v1/reports/XZCF", Body([.. Encoding.UTF8.GetBytes(Csv([TestRecords.Penalty(TestRecords.Next())])), 0x81], "text/csv"));
         Assert.Contains(("line 2", "csv.encoding"), (await cut.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors());
         Assert.Equal(before, await StoredAsync());
     }
@@ -159,7 +159,7 @@ public class ReportingInvalidTextTests(ReportingApp app) : IClassFixture<Reporti
     public async Task A_nul_typed_into_the_portal_form_is_refused_not_a_server_error()
     {
         var reporter = await app.SignInOverTlsAsync(await app.CreateStaffAsync(StaffRoles.Reporter, unit: "source"));
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         record["CF_SY"] = "经抽检\0不合格";
         var before = await StoredAsync();
         var response = await reporter.PostFormAsync("/Reporting/Form?category=XZCF", [.. record.Select(kv => ($"Values[{kv.Key}]", kv.Value ?? ""))]);
@@ -174,8 +174,8 @@ public class ReportingInvalidTextTests(ReportingApp app) : IClassFixture<Reporti
         var before = await StoredAsync();
         foreach (var (field, bad, code) in new[] { ("CF_SY", "经抽检\0不合格", "report.nul_character"), ("CF_WSH", "文号\uD800", "report.invalid_encoding"), ("CF_NR", "\uDC00", "report.invalid_encoding") })
         {
-            var good = ReportingApp.Penalty(ReportingApp.Next());
-            var broken = ReportingApp.Penalty(ReportingApp.Next());
+            var good = TestRecords.Penalty(TestRecords.Next());
+            var broken = TestRecords.Penalty(TestRecords.Next());
             broken[field] = bad;
             await using var scope = app.Services.CreateAsyncScope();
             var outcome = await scope.ServiceProvider.GetRequiredService<ReportingService>()
@@ -197,9 +197,9 @@ public class ReportingInvalidTextTests(ReportingApp app) : IClassFixture<Reporti
     public async Task Fuzzed_bodies_never_get_a_server_error()
     {
         var random = new Random(20261127);
-        var json = JsonSerializer.SerializeToUtf8Bytes(new[] { ReportingApp.Penalty(ReportingApp.Next()), ReportingApp.Penalty(ReportingApp.Next()) },
+        var json = JsonSerializer.SerializeToUtf8Bytes(new[] { TestRecords.Penalty(TestRecords.Next()), TestRecords.Penalty(TestRecords.Next()) },
             Relaxed);
-        var csv = Encoding.UTF8.GetBytes(Csv([ReportingApp.Penalty(ReportingApp.Next()), ReportingApp.Penalty(ReportingApp.Next())]));
+        var csv = Encoding.UTF8.GetBytes(Csv([TestRecords.Penalty(TestRecords.Next()), TestRecords.Penalty(TestRecords.Next())]));
         byte[][] splices =
         [
             [0x00], [0xFF], [0xFE], [0x80], [0xBF], [0xC0, 0xAF], [0xC3, 0x28], [0xE4, 0xB8], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F],

@@ -20,7 +20,7 @@ public class SourceUnitBindingApiTests(ReportingApp app) : IClassFixture<Reporti
 {
     private async Task<(HttpClient Client, int UnitId, string Uscc)> CourtAsync(params string[] categories)
     {
-        var key = "court" + ReportingApp.Next();
+        var key = "court" + TestRecords.Next();
         app.UnitIds[key] = await app.CreateUnitAsync("测试中级人民法院", "11640100", ["source"], assignAll: false);
         await using var scope = app.Services.CreateAsyncScope();
         foreach (var category in categories)
@@ -38,7 +38,7 @@ public class SourceUnitBindingApiTests(ReportingApp app) : IClassFixture<Reporti
     /// <summary>A 吊销许可证件 penalty on a real company, in the name of the unit <paramref name="uscc"/>.</summary>
     public static Dictionary<string, string?> Revocation(string uscc, string name)
     {
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         record["CF_CFLB"] = "吊销许可证件";
         record["CF_NR"] = "吊销食品经营许可证";
         record.Remove("CF_NR_FK");
@@ -124,7 +124,7 @@ public class SourceUnitBindingApiTests(ReportingApp app) : IClassFixture<Reporti
     public async Task A_unit_reports_for_others_only_while_the_center_has_them_registered()
     {
         var (court, courtId, _) = await CourtAsync("XZCF");
-        var district = Core.Codes.UnifiedSocialCreditCode.Compose("11640104", $"{ReportingApp.Next() % 100_000_000:D8}");
+        var district = Core.Codes.UnifiedSocialCreditCode.Compose("11640104", $"{TestRecords.Next() % 100_000_000:D8}");
         var record = Revocation(district, "兴庆区人民法院");
         var before = await OkAsync(await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
         Assert.Equal("rejected", before.GetProperty("records")[0].GetProperty("status").GetString());

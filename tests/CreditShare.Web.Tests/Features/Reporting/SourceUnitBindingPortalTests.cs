@@ -15,7 +15,7 @@ public class SourceUnitBindingPortalTests(CreditShareApp app) : IClassFixture<Cr
 {
     private async Task<(HttpClient Reporter, string Uscc)> CourtReporterAsync(params string[] categories)
     {
-        var key = "court" + ReportingApp.Next();
+        var key = "court" + TestRecords.Next();
         app.UnitIds[key] = await app.CreateUnitAsync("测试中级人民法院", "11640100", ["source"], assignAll: false);
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -95,7 +95,7 @@ public class SourceUnitBindingPortalTests(CreditShareApp app) : IClassFixture<Cr
         Assert.DoesNotContain("id=\"record-form\"", await reporter.GetStringAsync("/Reporting/Form?category=XZXK"));
         Assert.Contains(Reason, await reporter.GetStringAsync("/Reporting/Upload?category=XZXK"));
 
-        var licence = Sharing.SharingApiTests.Licence(ReportingApp.Next(), ReportingApp.Company(ReportingApp.Next()));
+        var licence = TestRecords.Licence(TestRecords.Next(), TestRecords.Company(TestRecords.Next()));
         var posted = await (await reporter.PostFormAsync("/Reporting/Form?category=XZXK", Form(licence))).Content.ReadAsStringAsync();
         Assert.Contains(Reason, posted);
         var uploaded = await (await UploadAsync(reporter, "XZXK", Workbooks.ErrorWorkbook(BuiltInCatalog.Licence, [(licence, [])]), "许可.xlsx")).Content.ReadAsStringAsync();

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using CreditShare.Core.Accounts;
 using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Features.Schedules;
-using CreditShare.Web.Tests.Features.Reporting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CreditShare.Web.Tests.Features.Schedules;
@@ -40,9 +39,9 @@ public class SchedulesTests(SchedulesApp app) : IClassFixture<SchedulesApp>
         {
             var reporting = scope.ServiceProvider.GetRequiredService<ReportingService>();
             var who = new Submitter(app.UnitIds["source"], "", "api", "test");
-            var bad1 = ReportingApp.Penalty(ReportingApp.Next());
+            var bad1 = TestRecords.Penalty(TestRecords.Next());
             bad1["CF_NR_FK"] = null;
-            await reporting.SubmitAsync(who, "XZCF", [ReportingApp.Penalty(ReportingApp.Next()), bad1], null, "a");
+            await reporting.SubmitAsync(who, "XZCF", [TestRecords.Penalty(TestRecords.Next()), bad1], null, "a");
             app.Clock.Advance(TimeSpan.FromHours(24));
             bad1["CF_NR_FK"] = "1";
             await reporting.SubmitAsync(who, "XZCF", [bad1], null, "b");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CreditShare.Web.Features.Sharing;
@@ -40,7 +41,7 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
             using var client = app.Unit("writer");
             for (var b = 0; b < batches; b++)
             {
-                var rows = Enumerable.Range(0, Size(w, b)).Select(_ => ReportingApp.Penalty(ReportingApp.Next())).ToList();
+                var rows = Enumerable.Range(0, Size(w, b)).Select(_ => TestRecords.Penalty(TestRecords.Next())).ToList();
                 var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", rows);
                 var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
                 Assert.Equal(rows.Count, result.GetProperty("accepted").GetInt32());
@@ -85,7 +86,7 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
             return;
         }
 
-        var early = (await app.ReportAsync("writer", "XZCF", ReportingApp.Penalty(ReportingApp.Next())))[0];
+        var early = (await app.ReportAsync("writer", "XZCF", TestRecords.Penalty(TestRecords.Next())))[0];
         using var consumer = app.Unit("user");
         var cursor = await EndAsync(consumer);
 
@@ -97,7 +98,7 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
             var tx = await ChangeFeed.StampAsync(db);
             await db.CreditRecords.Where(r => r.Id == early).ExecuteUpdateAsync(
                 u => u.SetProperty(r => r.ChangeTx, tx));
-            var late = (await app.ReportAsync("writer", "XZCF", waitForFeed: false, ReportingApp.Penalty(ReportingApp.Next())))[0];
+            var late = (await app.ReportAsync("writer", "XZCF", waitForFeed: false, TestRecords.Penalty(TestRecords.Next())))[0];
             var meanwhile = await PageAsync(consumer, cursor, 1000);
             Assert.DoesNotContain(late, meanwhile.Changes.Select(c => c.GetProperty("recordId").GetInt64()));
             cursor = meanwhile.Next;
@@ -112,10 +113,10 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
     public async Task A_record_whose_sharing_period_ends_is_announced_on_the_feed_the_day_after()
     {
         var today = app.Today;
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         var decided = today.AddDays(1).AddMonths(-60);
-        record["CF_JDRQ"] = decided.ToString("yyyy-MM-dd");
-        record["CF_YXQ"] = decided.AddYears(1).ToString("yyyy-MM-dd");
+        record["CF_JDRQ"] = decided.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        record["CF_YXQ"] = decided.AddYears(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var id = (await app.ReportAsync("writer", "XZCF", record))[0];
         using var consumer = app.Unit("user");
         var announcer = app.Services.GetRequiredService<ExpiryAnnouncer>();
@@ -150,7 +151,7 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         return page.Next;
     }
 
-    private IEnumerable<long> Mine(List<JsonElement> changes) => changes
+    private static IEnumerable<long> Mine(List<JsonElement> changes) => changes
         .Where(c => c.GetProperty("record").ValueKind == JsonValueKind.Object && c.GetProperty("record").GetProperty("sourceUnit").GetString() == "测试并发报送局")
         .Select(c => c.GetProperty("recordId").GetInt64());
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using CreditShare.Core.Accounts;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Sharing;
-using CreditShare.Web.Tests.Features.Reporting;
 using DocumentFormat.OpenXml.Packaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,8 +24,8 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
     [Fact]
     public async Task A_request_about_a_natural_person_is_approved_only_with_consent_papers_and_fulfilled_by_a_third_person()
     {
-        var id = ReportingApp.IdNumber(ReportingApp.Next());
-        var recordId = (await app.ReportAsync("source", "XZCF", ReportingApp.PersonPenalty(ReportingApp.Next(), id)))[0];
+        var id = TestRecords.IdNumber(TestRecords.Next());
+        var recordId = (await app.ReportAsync("source", "XZCF", TestRecords.PersonPenalty(TestRecords.Next(), id)))[0];
         var userQuerier = SharingApp.Staff("uq-" + Guid.NewGuid().ToString("N")[..6], StaffRoles.UserUnitQuerier, app.UnitIds["user"]);
         var reviewer = SharingApp.Staff("rv", StaffRoles.Reviewer);
         var submitted = await WithAsync(s => s.GetRequiredService<QueryRequests>()
@@ -73,7 +72,7 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
     public async Task An_ID_number_that_also_passes_the_USCC_check_is_taken_as_a_person()
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var both = Enumerable.Range(0, 100_000).Select(ReportingApp.IdNumber)
+        var both = Enumerable.Range(0, 100_000).Select(TestRecords.IdNumber)
             .First(n => CreditShare.Core.Codes.UnifiedSocialCreditCode.Check(n).IsValid && CreditShare.Core.Codes.CitizenIdNumber.Check(n, today).IsValid);
         var submitted = await WithAsync(s => s.GetRequiredService<QueryRequests>().SubmitAsync(SharingApp.Staff("uq3", StaffRoles.UserUnitQuerier, app.UnitIds["user"]),
             new RequestInput(0, both, ["XZCF"], "社会救助资格审核"), [File(AttachmentKind.OfficialLetter)]));
@@ -86,7 +85,7 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
     {
         var reviewer = SharingApp.Staff("desk-" + Guid.NewGuid().ToString("N")[..6], StaffRoles.Reviewer);
         var submitted = await WithAsync(s => s.GetRequiredService<QueryRequests>()
-            .SubmitAsync(reviewer, new RequestInput(app.UnitIds["user"], ReportingApp.Company(ReportingApp.Next()), ["XZCF"], "纸质公函登记"), [File(AttachmentKind.OfficialLetter)]));
+            .SubmitAsync(reviewer, new RequestInput(app.UnitIds["user"], TestRecords.Company(TestRecords.Next()), ["XZCF"], "纸质公函登记"), [File(AttachmentKind.OfficialLetter)]));
         Assert.True(submitted.IsOk, string.Join("; ", submitted.Errors.Select(e => e.Message)));
         Assert.Equal(app.UnitIds["user"], submitted.Value!.UnitId);
         var own = await WithAsync(s => s.GetRequiredService<QueryRequests>().ReviewAsync(reviewer, submitted.Value.Id, true, "同意"));
@@ -104,7 +103,7 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
         var userQuerier = SharingApp.Staff("uq2", StaffRoles.UserUnitQuerier, app.UnitIds["user"]);
         var fake = File(AttachmentKind.OfficialLetter, "公函.pdf", "MZ\x90\0 this is an executable"u8.ToArray());
         var outcome = await WithAsync(s => s.GetRequiredService<QueryRequests>()
-            .SubmitAsync(userQuerier, new RequestInput(0, ReportingApp.Company(ReportingApp.Next()), ["XZCF"], "招标投标资格审查"), [fake]));
+            .SubmitAsync(userQuerier, new RequestInput(0, TestRecords.Company(TestRecords.Next()), ["XZCF"], "招标投标资格审查"), [fake]));
         Assert.Equal(("letter", "attachment.content_mismatch"), (Assert.Single(outcome.Errors).Field, outcome.Errors[0].Code));
         var unknown = await WithAsync(s => s.GetRequiredService<QueryRequests>()
             .SubmitAsync(userQuerier, new RequestInput(0, "12345", ["XZCF"], ""), []));
@@ -116,8 +115,8 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
     [Fact]
     public async Task An_export_carries_its_trace_code_visibly_and_inside_and_the_code_resolves_to_its_recipient()
     {
-        var company = ReportingApp.Company(ReportingApp.Next());
-        var ids = await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next(), company));
+        var company = TestRecords.Company(TestRecords.Next());
+        var ids = await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next(), company));
         if (!await app.WithDbAsync(db => db.SharingGrants.AnyAsync(g => g.UnitId == app.UnitIds["user"] && g.CategoryCode == "XZCF")))
         {
             await app.GrantAsync("user", "XZCF", ["CF_XDR_MC", "CF_WSH"]);
@@ -166,9 +165,9 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
             await app.GrantAsync("user", "XZCF", ["CF_XDR_MC", "CF_WSH"]);
         }
 
-        var company = ReportingApp.Company(ReportingApp.Next());
-        var ours = await app.ReportAsync("source2", "XZCF", ReportingApp.Penalty(ReportingApp.Next(), company));
-        var theirs = await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next(), company));
+        var company = TestRecords.Company(TestRecords.Next());
+        var ours = await app.ReportAsync("source2", "XZCF", TestRecords.Penalty(TestRecords.Next(), company));
+        var theirs = await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next(), company));
         var reporter = SharingApp.Staff("rep2", StaffRoles.Reporter, app.UnitIds["source2"]);
         var restricted = await WithAsync(s => s.GetRequiredService<Grants>().RestrictAsync(reporter, "XZCF", [app.UnitIds["bank"]]));
         Assert.True(restricted.IsOk, restricted.Message);

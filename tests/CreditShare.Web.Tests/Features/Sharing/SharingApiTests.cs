@@ -1,10 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CreditShare.Core.Accounts;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Sharing;
-using CreditShare.Web.Tests.Features.Reporting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -37,17 +37,17 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
     [Fact]
     public async Task A_subject_query_returns_only_granted_categories_fields_and_records_in_their_sharing_period()
     {
-        var n = ReportingApp.Next();
-        var company = ReportingApp.Company(n);
+        var n = TestRecords.Next();
+        var company = TestRecords.Company(n);
         var today = app.Today;
-        var inPeriod = ReportingApp.Penalty(n, company);
-        var lastDay = ReportingApp.Penalty(ReportingApp.Next(), company);
+        var inPeriod = TestRecords.Penalty(n, company);
+        var lastDay = TestRecords.Penalty(TestRecords.Next(), company);
         var decided = today.AddDays(1).AddMonths(-60);
-        lastDay["CF_JDRQ"] = decided.ToString("yyyy-MM-dd");
-        lastDay["CF_YXQ"] = decided.AddYears(1).ToString("yyyy-MM-dd");
-        var expired = ReportingApp.Penalty(ReportingApp.Next(), company);
-        expired["CF_JDRQ"] = today.AddMonths(-60).ToString("yyyy-MM-dd");
-        expired["CF_YXQ"] = today.AddMonths(-48).ToString("yyyy-MM-dd");
+        lastDay["CF_JDRQ"] = decided.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        lastDay["CF_YXQ"] = decided.AddYears(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var expired = TestRecords.Penalty(TestRecords.Next(), company);
+        expired["CF_JDRQ"] = today.AddMonths(-60).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        expired["CF_YXQ"] = today.AddMonths(-48).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var ids = await app.ReportAsync("source", "XZCF", inPeriod, lastDay, expired);
         var stored = await app.WithDbAsync(db => db.CreditRecords.Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.SharingEnd));
         Assert.Equal((today, today.AddDays(-1)), (stored[ids[1]], stored[ids[2]]));
@@ -81,8 +81,8 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
     [Fact]
     public async Task A_natural_person_is_found_by_ID_number_through_the_keyed_hash_and_granted_personal_fields_come_in_full()
     {
-        var id = ReportingApp.IdNumber(ReportingApp.Next());
-        var ids = await app.ReportAsync("source", "XZCF", ReportingApp.PersonPenalty(ReportingApp.Next(), id));
+        var id = TestRecords.IdNumber(TestRecords.Next());
+        var ids = await app.ReportAsync("source", "XZCF", TestRecords.PersonPenalty(TestRecords.Next(), id));
         Assert.DoesNotContain(id, await app.WithDbAsync(db => db.CreditRecords.Where(r => r.Id == ids[0]).Select(r => r.DataJson).SingleAsync()));
 
         using var user = app.Unit("user");
@@ -97,10 +97,10 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         var key = $"agency{Guid.NewGuid():N}";
         using var agency = await app.NewUnitAsync(key, "测试征信服务有限公司", ["credit_agency"]);
         await app.GrantAsync(key, "XZCF", ["CF_XDR_MC", "CF_WSH", "CF_CFLB"]);
-        var id = ReportingApp.IdNumber(ReportingApp.Next());
-        var company = ReportingApp.Company(ReportingApp.Next());
-        var person = (await app.ReportAsync("source", "XZCF", ReportingApp.PersonPenalty(ReportingApp.Next(), id)))[0];
-        var firm = (await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next(), company)))[0];
+        var id = TestRecords.IdNumber(TestRecords.Next());
+        var company = TestRecords.Company(TestRecords.Next());
+        var person = (await app.ReportAsync("source", "XZCF", TestRecords.PersonPenalty(TestRecords.Next(), id)))[0];
+        var firm = (await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next(), company)))[0];
 
         var refused = await JsonAsync(await agency.GetAsync($"/api/v1/shared/subjects/{id}?purpose={Purpose}"), HttpStatusCode.Forbidden);
         Assert.Equal("sharing.natural_person_consent_required", refused.GetProperty("code").GetString());
@@ -114,8 +114,8 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
     [Fact]
     public async Task A_call_without_purpose_or_from_a_unit_without_grants_gets_nothing_and_is_audited()
     {
-        var company = ReportingApp.Company(ReportingApp.Next());
-        await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next(), company));
+        var company = TestRecords.Company(TestRecords.Next());
+        await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next(), company));
         using var user = app.Unit("user");
         foreach (var path in new[] { $"/api/v1/shared/subjects/{company}", "/api/v1/shared/changes", $"/api/v1/shared/subjects/{company}?purpose=%20" })
         {
@@ -141,7 +141,7 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         var next = page.GetProperty("next").GetString()!;
         var parts = next.Split('-');
 
-        var forged = string.Join('-', parts[0], parts[1], (long.Parse(parts[2]) + 5).ToString(), parts[3]);
+        var forged = string.Join('-', parts[0], parts[1], (long.Parse(parts[2], CultureInfo.InvariantCulture) + 5).ToString(CultureInfo.InvariantCulture), parts[3]);
         var other = string.Join('-', app.UnitIds["bank"], parts[1], parts[2], parts[3]);
         foreach (var (cursor, code) in new[] { (forged, "cursor.forged"), (other, "cursor.other_unit"), ("abc", "cursor.malformed") })
         {
@@ -163,14 +163,14 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         using var user = app.Unit("user");
         var start = await DrainAsync(user, null);
 
-        var company = ReportingApp.Company(ReportingApp.Next());
-        var record = ReportingApp.Penalty(ReportingApp.Next(), company);
-        var expired = ReportingApp.Penalty(ReportingApp.Next(), company);
-        expired["CF_JDRQ"] = app.Today.AddMonths(-61).ToString("yyyy-MM-dd");
-        expired["CF_YXQ"] = app.Today.AddMonths(-50).ToString("yyyy-MM-dd");
+        var company = TestRecords.Company(TestRecords.Next());
+        var record = TestRecords.Penalty(TestRecords.Next(), company);
+        var expired = TestRecords.Penalty(TestRecords.Next(), company);
+        expired["CF_JDRQ"] = app.Today.AddMonths(-61).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        expired["CF_YXQ"] = app.Today.AddMonths(-50).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var ids = await app.ReportAsync("source", "XZCF", record, expired);
         // A category the unit has no grant for never appears.
-        var licence = await app.ReportAsync("source", "XZXK", Licence(ReportingApp.Next(), company));
+        var licence = await app.ReportAsync("source", "XZXK", TestRecords.Licence(TestRecords.Next(), company));
         record["CF_NR"] = "警告并处罚款3万元";
         await app.ReportAsync("source", "XZCF", record);
         var (changes, _) = await DrainAsync(user, start.Next);
@@ -258,26 +258,4 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
             }
         }
     }
-
-    public static Dictionary<string, string?> Licence(int n, string uscc) => new()
-    {
-        ["XK_XDR_MC"] = $"银川市第{n}商贸有限公司",
-        ["XK_XDR_LB"] = "法人及非法人组织",
-        ["XK_XDR_SHXYM"] = uscc,
-        ["XK_FRDB"] = "张三",
-        ["XK_XKWS"] = "食品经营许可证",
-        ["XK_WSH"] = $"银市监许〔2026〕{n}号",
-        ["XK_XKLB"] = "普通",
-        ["XK_XKZS"] = "食品经营许可证",
-        ["XK_XKBH"] = $"JY1640100{n:D6}",
-        ["XK_NR"] = "预包装食品销售",
-        ["XK_JDRQ"] = "2026-03-01",
-        ["XK_YXQZ"] = "2026-03-01",
-        ["XK_YXQZI"] = "2031-02-28",
-        ["XK_XKJG"] = "银川市市场监督管理局",
-        ["XK_XKJGDM"] = CreditShare.Web.Features.Demo.DemoSeed.MakeUscc("11640100", "01350012"),
-        ["XK_ZT"] = "有效",
-        ["XK_LYDW"] = "银川市市场监督管理局",
-        ["XK_LYDWDM"] = CreditShare.Web.Features.Demo.DemoSeed.MakeUscc("11640100", "01350012"),
-    };
 }

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using CreditShare.Web.Features.Sharing;
-using CreditShare.Web.Tests.Features.Reporting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -85,7 +84,7 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         await using var receiver = await WebhookReceiver.StartAsync(app.PkiPaths);
         var (client, id, secret) = await SubscribeAsync(receiver);
         using var _ = client;
-        var ids = await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next()), ReportingApp.Penalty(ReportingApp.Next()));
+        var ids = await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next()), TestRecords.Penalty(TestRecords.Next()));
         await DeliverAsync();
 
         var received = receiver.Received.ToList();
@@ -104,7 +103,7 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
 
         // Two failures: the change is retried after 30 s, then 60 s; the next change waits behind it.
         receiver.FailNext = 2;
-        var more = await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next()), ReportingApp.Penalty(ReportingApp.Next()));
+        var more = await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next()), TestRecords.Penalty(TestRecords.Next()));
         await DeliverAsync();
         await DeliverAsync();
         Assert.Equal(3, receiver.Received.Count);
@@ -132,7 +131,7 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         var (client, id, _) = await SubscribeAsync(receiver);
         using var _ = client;
         receiver.FailNext = int.MaxValue;
-        var record = (await app.ReportAsync("source", "XZCF", ReportingApp.Penalty(ReportingApp.Next())))[0];
+        var record = (await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next())))[0];
         for (var hour = 0; hour <= 24; hour++)
         {
             await DeliverAsync();
@@ -165,7 +164,7 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         await using var receiver = await WebhookReceiver.StartAsync(app.PkiPaths);
         var (client, _, _) = await SubscribeAsync(receiver);
         using var _ = client;
-        var ids = await app.ReportAsync("source", "XZCF", [.. Enumerable.Range(0, 20).Select(_ => ReportingApp.Penalty(ReportingApp.Next()))]);
+        var ids = await app.ReportAsync("source", "XZCF", [.. Enumerable.Range(0, 20).Select(_ => TestRecords.Penalty(TestRecords.Next()))]);
         var other = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<WebhookDispatcher>(app.Services);
         await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? app.Services.GetRequiredService<WebhookDispatcher>() : other).RunOnceAsync(CancellationToken.None)));
         await DeliverAsync();

@@ -28,7 +28,7 @@ public class UnitContactsTests(CreditShareApp app) : IClassFixture<CreditShareAp
         return (id, admin);
     }
 
-    private static int Serial() => Reporting.ReportingApp.Next();
+    private static int Serial() => TestRecords.Next();
 
     private Task<List<string?>> RawAsync(string sql, int id) =>
         app.WithDbAsync(db => db.Database.SqlQueryRaw<string?>(sql, id).ToListAsync());
