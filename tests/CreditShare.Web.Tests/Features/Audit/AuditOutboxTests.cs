@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Sharing;
-using CreditShare.Web.Tests.Features.Reporting;
 using CreditShare.Web.Tests.Features.Sharing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +41,7 @@ public sealed class AuditOutboxTests : IAsyncLifetime
         await RefuseAsync(Refused);
 
         // 1. A batch: accepted and committed although its entry cannot be chained.
-        var record = ReportingApp.Penalty(ReportingApp.Next());
+        var record = TestRecords.Penalty(TestRecords.Next());
         var ids = await app.ReportAsync("source", "XZCF", record);
         var batchId = await app.WithDbAsync(db => db.ReportBatches.Select(b => b.Id).SingleAsync());
 
