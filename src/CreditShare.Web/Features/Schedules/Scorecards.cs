@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using CreditShare.Core;
 using CreditShare.Core.Reporting;
+using CreditShare.Core.Units;
 using CreditShare.Web.Data;
-using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
