@@ -13,6 +13,9 @@ public static class ProvincialTime
     /// <summary>The instant as Beijing time, for showing to people and for date stamps (numbers, file names).</summary>
     public static DateTimeOffset ToBeijing(DateTimeOffset at) => at.ToOffset(Offset);
 
+    /// <inheritdoc cref="ToBeijing(DateTimeOffset)"/>
+    public static DateTimeOffset? ToBeijing(DateTimeOffset? at) => at?.ToOffset(Offset);
+
     /// <summary>The provincial day the instant falls on.</summary>
     public static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(ToBeijing(at).DateTime);
 
