@@ -46,12 +46,12 @@ public static class AccountApproval
             return new FieldError("", "account_action.reviewer_required", "只有安全管理员可以审批账号变更");
         }
 
-        if (reviewerId == requesterId)
+        if (!TwoPersonRule.IsDistinct(reviewerId, requesterId))
         {
             return new FieldError("", "account_action.self_review", "不能审批本人提出的申请，须由另一名安全管理员审批");
         }
 
-        return targetUserId is not null && reviewerId == targetUserId
+        return !TwoPersonRule.IsDistinct(reviewerId, targetUserId)
             ? new FieldError("", "account_action.own_account", "不能审批涉及本人账号的申请")
             : null;
     }

@@ -274,5 +274,5 @@ public sealed record ChainBreak(long Sequence, string Reason, string Message)
     public static ChainBreak ArchiveRowForged(AuditArchiveFacts archive) =>
         new(archive.FromSequence, "archive_signature", $"归档记录（第{archive.FromSequence}至{archive.ToSequence}条，{archive.FileName}）签名无效（归档记录被伪造或改动）");
 
-    private static string Beijing(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss（北京时间）", CultureInfo.InvariantCulture);
+    private static string Beijing(DateTimeOffset at) => ProvincialTime.ToBeijing(at).ToString("yyyy-MM-dd HH:mm:ss（北京时间）", CultureInfo.InvariantCulture);
 }

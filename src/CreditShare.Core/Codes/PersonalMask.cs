@@ -25,6 +25,13 @@ public static class PersonalMask
     }
 
     /// <summary>
+    /// A personal value shown to staff beside the rest of a record (the subject profile): an ID number in the form of
+    /// <see cref="CitizenIdNumber.Mask"/>, anything else nothing but its length — staff need to see that a value is
+    /// there, not what it is, and the profile is not the subject's own.
+    /// </summary>
+    public static string Conceal(string value) => CitizenIdNumber.Mask(value);
+
+    /// <summary>
     /// Free text (the facts of a case, a remark) can carry an ID or mobile number the unit should have left out. Every
     /// such number is masked in the style of <see cref="Mask"/>, whatever its spelling: full-width digits, separators
     /// inside it, an old 15-digit ID number, a mobile with +86. Everything else is left as it was.

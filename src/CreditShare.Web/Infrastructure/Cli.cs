@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CreditShare.Core.Accounts;
 using CreditShare.Core.Codes;
+using CreditShare.Core.Units;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Accounts;
 using CreditShare.Web.Features.Audit;

@@ -239,4 +239,12 @@ public class PersonalMaskTests
         Assert.Equal("640104******206", FreeText.OnTheWayOut(facts, "640104850312206"));
         Assert.Equal("640104********2066", FreeText.OnTheWayOut(gszc, "640104198503122066"));
     }
+
+    [Theory]
+    [InlineData("11010519491231002X", "110105********002X")]
+    [InlineData("张三", "**")]
+    [InlineData("13812345678", "***********")]
+    [InlineData("", "")]
+    public void Concealed_values_show_staff_an_ID_numbers_ends_and_of_anything_else_only_its_length(string value, string concealed) =>
+        Assert.Equal(concealed, PersonalMask.Conceal(value));
 }

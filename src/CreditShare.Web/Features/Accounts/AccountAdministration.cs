@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using CreditShare.Core;
 using CreditShare.Core.Accounts;
+using CreditShare.Core.Units;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Units;

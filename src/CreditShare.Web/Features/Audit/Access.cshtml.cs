@@ -1,3 +1,4 @@
+using CreditShare.Core;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Sharing;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -71,8 +72,8 @@ public sealed class AccessModel(AppDbContext db, SharedExports exports, AuditWri
         }
         else if (UnitId is { } unit)
         {
-            var from = new DateTimeOffset((From ?? DateOnly.MinValue).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
-            var to = new DateTimeOffset((To ?? DateOnly.MaxValue.AddDays(-1)).AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
+            var from = ProvincialTime.StartOfDay(From ?? DateOnly.MinValue);
+            var to = ProvincialTime.StartOfDay((To ?? DateOnly.MaxValue.AddDays(-1)).AddDays(1));
             query = db.SharedRecordAccesses.Where(a => a.UnitId == unit && a.At >= from && a.At < to);
             target = $"unit:{unit}:{From}..{To}";
         }

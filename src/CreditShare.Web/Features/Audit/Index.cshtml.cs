@@ -1,3 +1,4 @@
+using CreditShare.Core;
 using CreditShare.Web.Data;
 using CreditShare.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -37,8 +38,8 @@ public sealed class IndexModel(AppDbContext db, AuditWriter audit, AuditVerifier
     public async Task OnGetAsync()
     {
         Result = await AuditApi.SearchAsync(db, audit, new AuditQuery(
-            From is { } f ? new DateTimeOffset(f.Date, TimeSpan.FromHours(8)) : null,
-            To is { } t ? new DateTimeOffset(t.Date.AddDays(1), TimeSpan.FromHours(8)) : null,
+            From is { } f ? ProvincialTime.StartOfDay(DateOnly.FromDateTime(f)) : null,
+            To is { } t ? ProvincialTime.StartOfDay(DateOnly.FromDateTime(t).AddDays(1)) : null,
             EventCode, Account, Outcome, PageNumber));
     }
 

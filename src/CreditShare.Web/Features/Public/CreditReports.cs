@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CreditShare.Core;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
@@ -27,7 +28,7 @@ public sealed class CreditReports(AppDbContext db, PublicRegister register, Audi
         }
 
         var now = time.GetUtcNow();
-        var number = $"XYBG{now.ToOffset(TimeSpan.FromHours(8)):yyyyMMdd}{RandomNumberGenerator.GetString("0123456789", 10)}";
+        var number = $"XYBG{ProvincialTime.ToBeijing(now):yyyyMMdd}{RandomNumberGenerator.GetString("0123456789", 10)}";
         var code = RandomNumberGenerator.GetString(CodeAlphabet, 8);
         var pdf = ReportPdf.Render(subject, number, code, now, $"{verifyBaseUrl.TrimEnd('/')}/public/reports/verify?number={number}&code={code}");
         db.CreditReports.Add(new CreditReport

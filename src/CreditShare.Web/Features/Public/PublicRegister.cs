@@ -1,6 +1,8 @@
 using System.Text.Json;
+using CreditShare.Core;
 using CreditShare.Core.Catalog;
 using CreditShare.Core.Codes;
+using CreditShare.Core.Disclosure;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Subjects;
@@ -37,7 +39,7 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
     /// <summary>Paging stops here, so that the register cannot be copied out by walking the pages.</summary>
     public const int MaxPage = 10;
 
-    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+    public DateOnly Today => ProvincialTime.Today(time);
 
     public async Task<PublicSearchResult> SearchAsync(string? query, int page)
     {
@@ -96,7 +98,8 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
         var key = CodeText.Normalize(code).ToUpperInvariant();
         var today = Today;
         var categories = await PublicCategoriesAsync();
-        var found = await SubjectWithDisclosedRecords(db, key, [.. categories.Select(c => c.Code)], today);
+        var window = PublicDisclosure.On(today);
+        var found = await SubjectWithDisclosedRecords(db, key, [.. categories.Select(c => c.Code)], window.DecidedBy, window.EndingFrom);
         if (found is null)
         {
             return null;
@@ -135,13 +138,13 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
     }
 
     // A subject page is one compiled statement (the subject and its disclosed records): a lookup is the public site's
-    // most frequent request.
-    private static readonly Func<AppDbContext, string, List<string>, DateOnly, Task<SubjectWithRecords?>> SubjectWithDisclosedRecords =
-        EF.CompileAsyncQuery((AppDbContext db, string key, List<string> publicCategories, DateOnly today) =>
+    // most frequent request. The window's dates come from PublicDisclosure, as for Disclosed and PublicSearchSql.
+    private static readonly Func<AppDbContext, string, List<string>, DateOnly, DateOnly, Task<SubjectWithRecords?>> SubjectWithDisclosedRecords =
+        EF.CompileAsyncQuery((AppDbContext db, string key, List<string> publicCategories, DateOnly decidedBy, DateOnly endingFrom) =>
             db.Subjects.AsNoTracking().Where(s => s.Key == key && s.Type != SubjectType.NaturalPerson)
                 .Select(s => new SubjectWithRecords(s, db.CreditRecords
                     .Where(r => r.SubjectId == s.Id && r.Status == RecordStatus.Active && publicCategories.Contains(r.CategoryCode)
-                        && (r.DecisionDate == null || r.DecisionDate <= today) && (r.DisclosureEnd == null || r.DisclosureEnd >= today))
+                        && (r.DecisionDate == null || r.DecisionDate <= decidedBy) && (r.DisclosureEnd == null || r.DisclosureEnd >= endingFrom))
                     .OrderByDescending(r => r.DecisionDate).ThenByDescending(r => r.Id)
                     .Select(r => new RecordWithUnit(r, db.Units.Where(u => u.Id == r.SourceUnitId).Select(u => u.Name).FirstOrDefault()))
                     .ToList()))
@@ -154,10 +157,10 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
     /// <summary>Subjects on the public register: everyone but natural persons.</summary>
     private IQueryable<Subject> Listed() => db.Subjects.AsNoTracking().Where(s => s.Type != SubjectType.NaturalPerson);
 
-    /// <summary>Records the public may see today: active, in a public category, decided, and not past disclosure.</summary>
-    private IQueryable<CreditRecord> Disclosed(DateOnly today, List<string> publicCategories) =>
+    /// <summary>Records the public may see in the window: active, in a public category, decided, and not past disclosure.</summary>
+    private IQueryable<CreditRecord> Disclosed(PublicWindow window, List<string> publicCategories) =>
         db.CreditRecords.AsNoTracking().Where(r => r.Status == RecordStatus.Active && publicCategories.Contains(r.CategoryCode)
-            && (r.DecisionDate == null || r.DecisionDate <= today) && (r.DisclosureEnd == null || r.DisclosureEnd >= today));
+            && (r.DecisionDate == null || r.DecisionDate <= window.DecidedBy) && (r.DisclosureEnd == null || r.DisclosureEnd >= window.EndingFrom));
 
     private async Task<List<CategoryDefinition>> PublicCategoriesAsync() =>
         [.. (await catalog.CurrentDefinitionsAsync()).Where(c => c.Sharing == SharingScope.Public)];
@@ -166,7 +169,7 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
     {
         var ids = subjects.Select(s => s.Id).ToList();
         var codes = (await PublicCategoriesAsync()).Where(c => c.Code != BasicInformationCategory).Select(c => c.Code).ToList();
-        var counts = await Disclosed(Today, codes).Where(r => ids.Contains(r.SubjectId)).GroupBy(r => r.SubjectId)
+        var counts = await Disclosed(PublicDisclosure.On(Today), codes).Where(r => ids.Contains(r.SubjectId)).GroupBy(r => r.SubjectId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count);
         return [.. subjects.Select(s => new PublicSubjectSummary(s.Key, s.Name, SubjectTypes.Label(s.Type), Regions.Of(s.Uscc), counts.GetValueOrDefault(s.Id)))];
     }

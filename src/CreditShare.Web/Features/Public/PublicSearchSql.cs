@@ -1,3 +1,5 @@
+using CreditShare.Core.Disclosure;
+
 namespace CreditShare.Web.Features.Public;
 
 /// <summary>
@@ -15,8 +17,9 @@ namespace CreditShare.Web.Features.Public;
 /// <remarks>
 /// Parameters: @q the words, @upper the words followed by U+10FFFF, @starts and @contains the LIKE patterns (escaped
 /// with \), @wanted rows up to the end of the page plus one, @window rows a common word is looked for in, @skip and
-/// @take the page, @today the day in China, @categories the public categories (an array on PostgreSQL, a JSON array
-/// on SQLite). The benchmark's ceiling runs the same text.
+/// @take the page, @decided_by and @ending_from the public window's cut-off dates for the day in China
+/// (<see cref="PublicDisclosure.On"/>: the one definition the LINQ queries use too), @categories the public categories
+/// (an array on PostgreSQL, a JSON array on SQLite). The benchmark's ceiling runs the same text.
 /// </remarks>
 public static class PublicSearchSql
 {
@@ -44,7 +47,7 @@ public static class PublicSearchSql
             OFFSET @skip LIMIT @take)
         SELECT "Key", "Name", "Type", "Uscc", "Group",
             (SELECT count(*) FROM "CreditRecords" AS r WHERE r."SubjectId" = page."Id" AND r."Status" = 0 AND r."CategoryCode" = ANY(@categories)
-               AND (r."DecisionDate" IS NULL OR r."DecisionDate" <= @today) AND (r."DisclosureEnd" IS NULL OR r."DisclosureEnd" >= @today))::int AS "PublicRecords"
+               AND (r."DecisionDate" IS NULL OR r."DecisionDate" <= @decided_by) AND (r."DisclosureEnd" IS NULL OR r."DisclosureEnd" >= @ending_from))::int AS "PublicRecords"
         FROM page
         ORDER BY "Group" > 0, CASE WHEN "Group" = 0 THEN "Name" COLLATE "C" END, "Id"
         """;
@@ -73,7 +76,7 @@ public static class PublicSearchSql
         SELECT "Key", "Name", "Type", "Uscc", "Group",
             (SELECT count(*) FROM "CreditRecords" AS r WHERE r."SubjectId" = page."Id" AND r."Status" = 0
                AND r."CategoryCode" IN (SELECT value FROM json_each(@categories))
-               AND (r."DecisionDate" IS NULL OR r."DecisionDate" <= @today) AND (r."DisclosureEnd" IS NULL OR r."DisclosureEnd" >= @today)) AS "PublicRecords"
+               AND (r."DecisionDate" IS NULL OR r."DecisionDate" <= @decided_by) AND (r."DisclosureEnd" IS NULL OR r."DisclosureEnd" >= @ending_from)) AS "PublicRecords"
         FROM page
         ORDER BY "Group" > 0, CASE WHEN "Group" = 0 THEN "Name" END, "Id"
         """;
@@ -83,6 +86,7 @@ public static class PublicSearchSql
     {
         var starts = EscapeLike(words) + "%";
         var skip = (page - 1) * pageSize;
+        var disclosed = PublicDisclosure.On(today);
         return new()
         {
             ["q"] = words,
@@ -93,10 +97,14 @@ public static class PublicSearchSql
             ["window"] = window,
             ["skip"] = skip,
             ["take"] = pageSize + 1,
-            ["today"] = sqlite ? today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : today,
+            ["decided_by"] = Date(disclosed.DecidedBy, sqlite),
+            ["ending_from"] = Date(disclosed.EndingFrom, sqlite),
             ["categories"] = sqlite ? System.Text.Json.JsonSerializer.Serialize(categories) : categories.ToArray(),
         };
     }
+
+    /// <summary>SQLite stores dates as ISO text; PostgreSQL takes them as <c>date</c>.</summary>
+    private static object Date(DateOnly day, bool sqlite) => sqlite ? day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : day;
 
     private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

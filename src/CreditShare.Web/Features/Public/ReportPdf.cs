@@ -1,4 +1,5 @@
 using System.Reflection;
+using CreditShare.Core;
 using PdfSharp.Drawing;
 using PdfSharp.Fonts;
 using PdfSharp.Pdf;
@@ -28,7 +29,7 @@ public static class ReportPdf
         var writer = new Writer(document, $"报告编号 {number} · 验证码 {code}");
         writer.Line("信用报告", 20, bold: true);
         writer.Line($"报告编号：{number}    验证码：{code}", 10);
-        writer.Line($"出具时间：{issuedAt.ToOffset(TimeSpan.FromHours(8)):yyyy年M月d日 HH:mm}（北京时间）", 10);
+        writer.Line($"出具时间：{ProvincialTime.ToBeijing(issuedAt):yyyy年M月d日 HH:mm}（北京时间）", 10);
         writer.QrCode(verifyUrl);
         writer.Gap(6);
         writer.Line(subject.Name, 16, bold: true);

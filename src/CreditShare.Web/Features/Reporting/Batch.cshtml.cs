@@ -43,7 +43,7 @@ public sealed class BatchModel(ReportingService reporting, AppDbContext db, Cata
 
         var entries = await db.AbnormalEntries.AsNoTracking().Where(a => a.BatchId == Id).OrderBy(a => a.RowIndex).ToListAsync();
         var rows = entries.Select(e => (Raw(e), (IReadOnlyList<FieldError>)Errors(e)));
-        return File(Workbooks.ErrorWorkbook(category, rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{category.Name}-退回记录-{batch.ReceivedAt.ToOffset(TimeSpan.FromHours(8)):yyyyMMddHHmm}.xlsx");
+        return File(Workbooks.ErrorWorkbook(category, rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{category.Name}-退回记录-{ProvincialTime.ToBeijing(batch.ReceivedAt):yyyyMMddHHmm}.xlsx");
     }
 
     /// <summary>The unit's own rows, decrypted for the unit that reported them.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CreditShare.Core;
+using CreditShare.Core.Units;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;

@@ -73,7 +73,7 @@ public sealed class ReportingService(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>China Standard Time: "not in the future" and decision dates are judged by the provincial calendar.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+    public DateOnly Today => ProvincialTime.Today(time);
 
     public static string HashBody(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
 
@@ -211,7 +211,7 @@ public sealed class ReportingService(
             var values = validation.Values;
             var decision = category.DecisionDateField is { } df && values.TryGetValue(df, out var d) && RecordValidator.TryParseDate(d, out var parsed) ? parsed : (DateOnly?)null;
             prepared[i] = new PreparedRow(errors, warnings, subject, SourceKey(category, values), content.Hash(values), content.Stored(values),
-                decision, DisclosurePeriods.DisclosureEnd(category, values), decision?.AddMonths(DisclosurePeriods.MonthsFor(category.SharingPeriod, values)).AddDays(-1));
+                decision, DisclosurePeriods.DisclosureEnd(category, values), Core.Sharing.SharingPeriod.End(category, values, decision));
         }
 
         return new PreparedBatch(batchId, prepared, abnormal);

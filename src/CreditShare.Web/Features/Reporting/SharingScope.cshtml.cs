@@ -1,3 +1,4 @@
+using CreditShare.Core.Sharing;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Sharing;
@@ -40,6 +41,6 @@ public sealed class SharingScopeModel(AppDbContext db, Grants grants, CatalogSer
         var own = User.UnitId();
         var restrictions = await db.SharingRestrictions.AsNoTracking().Where(r => r.SourceUnitId == own).ToDictionaryAsync(r => r.CategoryCode, r => r.AllowedUnitIds);
         Categories = [.. (await catalog.CurrentDefinitionsAsync()).Select(c => (c.Code, c.Name, restrictions.GetValueOrDefault(c.Code)))];
-        DataUsers = [.. (await db.Units.AsNoTracking().ToListAsync()).Where(u => UnitShare.IsDataUser(u.Roles)).Select(u => (u.Id, u.Name))];
+        DataUsers = [.. (await db.Units.AsNoTracking().ToListAsync()).Where(u => UnitKinds.IsDataUser(u.Roles)).Select(u => (u.Id, u.Name))];
     }
 }

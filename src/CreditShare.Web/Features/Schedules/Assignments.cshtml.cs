@@ -1,4 +1,5 @@
 using CreditShare.Core.Accounts;
+using CreditShare.Core.Units;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Units;

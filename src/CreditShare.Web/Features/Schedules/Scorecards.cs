@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using CreditShare.Core;
 using CreditShare.Core.Reporting;
+using CreditShare.Core.Units;
 using CreditShare.Web.Data;
-using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,10 +20,10 @@ public sealed class Scorecards(AppDbContext db, TimeProvider time)
 
     private DateOnly Today => ChinaDay(time.GetUtcNow());
 
-    private static DateOnly ChinaDay(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(TimeSpan.FromHours(8)).DateTime);
+    private static DateOnly ChinaDay(DateTimeOffset at) => ProvincialTime.DateOf(at);
 
     // In UTC: PostgreSQL stores timestamptz and Npgsql accepts only offset 0.
-    private static DateTimeOffset StartOfDay(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUniversalTime();
+    private static DateTimeOffset StartOfDay(DateOnly day) => ProvincialTime.StartOfDayUtc(day);
 
     public async Task<Outcome<ReportingSchedule>> SaveAsync(ClaimsPrincipal actor, int unitId, string categoryCode, ReportingFrequency frequency, int deadlineDay)
     {

@@ -1,3 +1,4 @@
+using CreditShare.Core;
 using CreditShare.Web.Data;
 using CreditShare.Web.Infrastructure;
 using CreditShare.Web.Records;
@@ -21,7 +22,7 @@ public sealed class ExpiryAnnouncer(IServiceScopeFactory scopes, TimeProvider ti
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var today = ProvincialTime.Today(time);
         var total = 0;
         while (true)
         {

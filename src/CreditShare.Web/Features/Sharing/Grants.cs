@@ -2,6 +2,8 @@ using System.Security.Claims;
 using CreditShare.Core;
 using CreditShare.Core.Accounts;
 using CreditShare.Core.Catalog;
+using CreditShare.Core.Sharing;
+using CreditShare.Core.Units;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
@@ -19,9 +21,6 @@ public sealed record GrantInput(int UnitId, string? Category, IReadOnlyList<stri
 /// </summary>
 public sealed class Grants(AppDbContext db, CatalogService catalog, AuditWriter audit, TimeProvider time)
 {
-    /// <summary>Government units' grants run at most three years, market institutions' one (narrower by default, art. 11).</summary>
-    public static int MaxMonths(UnitRoles roles) => (roles & UnitRoles.User) != 0 ? 36 : 12;
-
     public static string StatusName(GrantStatus status) => status switch
     {
         GrantStatus.Pending => "pending",
@@ -37,8 +36,6 @@ public sealed class Grants(AppDbContext db, CatalogService catalog, AuditWriter 
         GrantStatus.Rejected => "已驳回",
         _ => "已撤销",
     };
-
-    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
 
     public async Task<Outcome<SharingGrant>> RequestAsync(ClaimsPrincipal who, GrantInput input)
     {
@@ -88,7 +85,7 @@ public sealed class Grants(AppDbContext db, CatalogService catalog, AuditWriter 
             return await RefusedAsync<SharingGrant>("grant.reviewer_required", "只有业务审核员可以审核共享授权", $"grant:{id}");
         }
 
-        if (grant.RequestedBy == who.Actor())
+        if (!TwoPersonRule.IsDistinct(who.Actor(), grant.RequestedBy))
         {
             return await RefusedAsync<SharingGrant>("grant.self_review", "不能审核本人提出的授权申请（申请与审核须由不同人员办理）", $"grant:{id}");
         }
@@ -179,7 +176,7 @@ public sealed class Grants(AppDbContext db, CatalogService catalog, AuditWriter 
         {
             var ids = onlyUnits.Distinct().ToList();
             var known = await db.Units.Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Roles }).ToListAsync();
-            if (known.Count != ids.Count || known.Any(u => !UnitShare.IsDataUser(u.Roles)))
+            if (known.Count != ids.Count || known.Any(u => !UnitKinds.IsDataUser(u.Roles)))
             {
                 return Outcome<SharingRestriction?>.Invalid(new FieldError("units", "restriction.units", "只能指定数据使用单位"));
             }
@@ -196,70 +193,13 @@ public sealed class Grants(AppDbContext db, CatalogService catalog, AuditWriter 
         return Outcome<SharingRestriction?>.Ok(onlyUnits is null ? null : existing);
     }
 
-    private async Task<(Unit? Unit, CategoryDefinition? Definition, List<FieldError> Errors)> CheckAsync(GrantInput input, bool forApproval = false)
+    /// <summary>Loads the unit and the category's current definition, and asks the ceiling (<see cref="GrantCeiling"/>).</summary>
+    private async Task<(Unit? Unit, CategoryDefinition? Definition, IReadOnlyList<FieldError> Errors)> CheckAsync(GrantInput input, bool forApproval = false)
     {
-        var errors = new List<FieldError>();
         var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == input.UnitId);
-        if (unit is null || !UnitShare.IsDataUser(unit.Roles))
-        {
-            errors.Add(new FieldError("unitId", "grant.not_data_user", "只能向数据使用单位、信用服务机构或金融机构授权"));
-        }
-
         var definition = string.IsNullOrWhiteSpace(input.Category) ? null : await catalog.GetAsync(input.Category.Trim());
-        if (definition is null)
-        {
-            errors.Add(new FieldError("category", "grant.category", "请选择目录中的信息类别"));
-        }
-
-        if (input.Fields is not { Count: > 0 })
-        {
-            errors.Add(new FieldError("fields", "grant.fields_required", "请选择授权的字段"));
-        }
-        else if (definition is not null && unit is not null)
-        {
-            var ceiling = UnitShare.Ceiling(unit.Roles);
-            foreach (var code in input.Fields.Distinct())
-            {
-                var field = definition.Field(code);
-                var scope = field is null ? (SharingScope?)null : definition.ScopeOf(field);
-                var problem = scope switch
-                {
-                    null => new FieldError("fields", "grant.field_unknown", $"字段“{code}”不在“{definition.Name}”中"),
-                    SharingScope.NotShared => new FieldError("fields", "grant.field_not_shared", $"“{field!.Label}”在目录中为不予共享，不能授权"),
-                    SharingScope.OnRequest => new FieldError("fields", "grant.field_on_request", $"“{field!.Label}”在目录中为依申请共享，只能通过书面查询申请获取"),
-                    _ when scope > ceiling => new FieldError("fields", "grant.field_beyond_unit_type", $"“{field!.Label}”仅向政务部门共享，信用服务机构、金融机构只能获授权公开字段"),
-                    _ => null,
-                };
-                if (problem is not null)
-                {
-                    errors.Add(problem);
-                }
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(input.Purpose) || input.Purpose.Trim().Length > 500)
-        {
-            errors.Add(new FieldError("purpose", "grant.purpose_required", "请写明使用目的（不超过500字）"));
-        }
-
-        if (input.ValidFrom is not { } from || input.ValidTo is not { } to)
-        {
-            errors.Add(new FieldError("validTo", "grant.period_required", "请填写授权起止日期"));
-        }
-        else if (to < from)
-        {
-            errors.Add(new FieldError("validTo", "grant.period_order", "截止日期不能早于起始日期"));
-        }
-        else if (!forApproval && to < Today)
-        {
-            errors.Add(new FieldError("validTo", "grant.period_past", "截止日期已过"));
-        }
-        else if (unit is not null && to > from.AddMonths(MaxMonths(unit.Roles)))
-        {
-            errors.Add(new FieldError("validTo", "grant.period_too_long", $"该类单位的授权期限最长 {MaxMonths(unit.Roles)} 个月"));
-        }
-
-        return (unit, definition, errors);
+        var terms = new GrantTerms(unit?.Roles, definition, input.Fields, input.Purpose, input.ValidFrom, input.ValidTo);
+        return (unit, definition, GrantCeiling.Check(terms, forApproval ? null : ProvincialTime.Today(time)));
     }
 
     private async Task<Outcome<T>> RefusedAsync<T>(string code, string message, string target)

@@ -1,5 +1,7 @@
+using CreditShare.Core;
 using CreditShare.Core.Accounts;
 using CreditShare.Core.Catalog;
+using CreditShare.Core.Sharing;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Infrastructure;
@@ -52,7 +54,7 @@ public sealed class GrantsModel(AppDbContext db, Grants grants, CatalogService c
 
     public async Task OnGetAsync()
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var today = ProvincialTime.Today(time);
         Input = new GrantForm { Category = Category, ValidFrom = today, ValidTo = today.AddYears(1).AddDays(-1), UnitId = OwnUnitOnly ? User.UnitId() : 0 };
         await LoadAsync();
     }
@@ -120,7 +122,7 @@ public sealed class GrantsModel(AppDbContext db, Grants grants, CatalogService c
         var units = await db.Units.AsNoTracking().ToListAsync();
         var names = units.ToDictionary(u => u.Id, u => u.Name);
         List = [.. (await query.OrderByDescending(g => g.Id).Take(200).ToListAsync()).Select(g => (g, names.GetValueOrDefault(g.UnitId) ?? ""))];
-        DataUsers = [.. units.Where(u => UnitShare.IsDataUser(u.Roles) && (!OwnUnitOnly || u.Id == User.UnitId())).Select(u => (u.Id, u.Name))];
+        DataUsers = [.. units.Where(u => UnitKinds.IsDataUser(u.Roles) && (!OwnUnitOnly || u.Id == User.UnitId())).Select(u => (u.Id, u.Name))];
         Categories = await catalog.CurrentDefinitionsAsync();
         Definition = Categories.FirstOrDefault(c => c.Code == Category);
     }

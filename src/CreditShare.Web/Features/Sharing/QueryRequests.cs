@@ -2,8 +2,9 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using CreditShare.Core;
 using CreditShare.Core.Accounts;
-using CreditShare.Core.Catalog;
 using CreditShare.Core.Codes;
+using CreditShare.Core.Sharing;
+using CreditShare.Core.Subjects;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
@@ -101,12 +102,12 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
         var unitId = centerStaff ? input.UnitId : who.UnitId();
         var errors = new List<FieldError>();
         var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == unitId);
-        if (unit is null || !UnitShare.IsDataUser(unit.Roles))
+        if (unit is null || !UnitKinds.IsDataUser(unit.Roles))
         {
             errors.Add(new FieldError("unitId", "request.not_data_user", "申请单位须为数据使用单位、信用服务机构或金融机构"));
         }
 
-        var lines = (input.Subjects ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => CodeText.Normalize(l).ToUpperInvariant()).Distinct().ToList();
+        var lines = (input.Subjects ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(SubjectIdentity.Normalize).Distinct().ToList();
         var today = data.Today;
         if (lines.Count is 0 or > 50)
         {
@@ -115,7 +116,7 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
 
         foreach (var (line, i) in lines.Select((l, i) => (l, i)))
         {
-            if (!UnifiedSocialCreditCode.Check(line).IsValid && !CitizenIdNumber.Check(line, today).IsValid)
+            if (!SubjectIdentity.IsSubjectCode(line, today))
             {
                 errors.Add(new FieldError("subjects", "request.subject_invalid", $"第 {i + 1} 行“{PersonalMask.Scrub(line)}”不是有效的统一社会信用代码或身份证号"));
             }
@@ -155,10 +156,10 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
         var now = time.GetUtcNow();
         // An 18-digit code can pass both checks by chance: taken as an ID number, it is kept encrypted and the request
         // needs the person's consent — the safe side.
-        bool IsIdNumber(string code) => CitizenIdNumber.Check(code, today).IsValid;
+        bool IsIdNumber(string code) => SubjectIdentity.IsNaturalPerson(code, today);
         var request = new QueryRequest
         {
-            Number = $"CX{now.ToOffset(TimeSpan.FromHours(8)):yyyyMMdd}-{RandomNumberGenerator.GetInt32(0, 1_000_000):D6}",
+            Number = $"CX{ProvincialTime.ToBeijing(now):yyyyMMdd}-{RandomNumberGenerator.GetInt32(0, 1_000_000):D6}",
             UnitId = unitId,
             Subjects = [.. lines.Select(l => IsIdNumber(l) ? protector.Protect(l) : l)],
             Categories = categories,
@@ -209,7 +210,7 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
         }
 
         var refusal = !who.IsInRole(StaffRoles.Reviewer) ? ("request.reviewer_required", "只有业务审核员可以审核书面查询申请")
-            : request.SubmittedBy == who.Actor() ? ("request.self_review", "不能审核本人提交的申请")
+            : !TwoPersonRule.IsDistinct(who.Actor(), request.SubmittedBy) ? ("request.self_review", "不能审核本人提交的申请")
             : request.Status != RequestStatus.Submitted ? ("request.not_open", $"该申请当前为“{StatusLabel(request.Status)}”")
             : ((string, string)?)null;
         if (refusal is { } r)
@@ -225,11 +226,11 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
         if (approve && request.InvolvesNaturalPerson)
         {
             var kinds = await db.RequestAttachments.Where(a => a.RequestId == id).Select(a => a.Kind).Distinct().ToListAsync();
-            if (!kinds.Contains(AttachmentKind.PersonIdCopy) && !(kinds.Contains(AttachmentKind.Authorisation) && kinds.Contains(AttachmentKind.AgentIdCopy)))
+            if (PersonConsent.Check(request.InvolvesNaturalPerson, kinds.Contains(AttachmentKind.PersonIdCopy), kinds.Contains(AttachmentKind.Authorisation),
+                kinds.Contains(AttachmentKind.AgentIdCopy)) is { } missing)
             {
-                await audit.WriteAsync(new AuditRecord(AuditEvent.Request_Refused, AuditOutcome.Refused) { Target = $"request:{request.Number}", Detail = "request.person_consent_required" });
-                return Outcome<QueryRequest>.Invalid(new FieldError("attachments", "request.person_consent_required",
-                    "查询自然人信息须附当事人身份证复印件，或当事人书面授权书及代理人身份证复印件"));
+                await audit.WriteAsync(new AuditRecord(AuditEvent.Request_Refused, AuditOutcome.Refused) { Target = $"request:{request.Number}", Detail = missing.Code });
+                return Outcome<QueryRequest>.Invalid(missing);
             }
         }
 
@@ -253,7 +254,7 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
         }
 
         var refusal = !who.IsInRole(StaffRoles.Querier) ? ("request.querier_required", "只有查询员可以办理书面查询申请")
-            : request.ReviewedBy == who.Actor() || request.SubmittedBy == who.Actor() ? ("request.same_person", "办理人不能是该申请的提交人或审核人")
+            : !TwoPersonRule.IsDistinct(who.Actor(), request.SubmittedBy, request.ReviewedBy) ? ("request.same_person", "办理人不能是该申请的提交人或审核人")
             : request.Status != RequestStatus.Approved ? ("request.not_approved", $"该申请当前为“{StatusLabel(request.Status)}”，不能办理")
             : ((string, string)?)null;
         if (refusal is { } r)
@@ -266,12 +267,14 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
         {
             if (await catalog.GetAsync(code) is { } definition)
             {
-                fields[code] = definition.Fields.Where(f => definition.ScopeOf(f) <= SharingScope.OnRequest).Select(f => f.Code).ToHashSet();
+                fields[code] = UnitKinds.ForFormalRequest(definition);
             }
         }
 
         var restrictions = await db.SharingRestrictions.AsNoTracking().Where(x => request.Categories.Contains(x.CategoryCode)).ToListAsync();
-        var scope = new UnitShare(request.UnitId, fields, restrictions.Where(x => !x.AllowedUnitIds.Contains(request.UnitId)).Select(x => (x.SourceUnitId, x.CategoryCode)).ToHashSet());
+        // Natural persons reach the unit here: a request about one was approved only with the person's consent on file.
+        var scope = new UnitShare(request.UnitId, fields, restrictions.Where(x => !x.AllowedUnitIds.Contains(request.UnitId)).Select(x => (x.SourceUnitId, x.CategoryCode)).ToHashSet(),
+            NaturalPersons: true);
         var results = new List<SharedSubject>();
         foreach (var stored in request.Subjects)
         {

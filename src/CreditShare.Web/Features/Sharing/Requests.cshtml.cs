@@ -1,5 +1,6 @@
 using CreditShare.Core.Accounts;
 using CreditShare.Core.Catalog;
+using CreditShare.Core.Sharing;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Infrastructure;
@@ -101,6 +102,6 @@ public sealed class RequestsModel(AppDbContext db, QueryRequests requests, Catal
         var names = units.ToDictionary(u => u.Id, u => u.Name);
         List = [.. rows.Select(r => (r, names.GetValueOrDefault(r.UnitId) ?? "", withResult.Contains(r.Id)))];
         Categories = await catalog.CurrentDefinitionsAsync();
-        DataUsers = [.. units.Where(u => UnitShare.IsDataUser(u.Roles)).Select(u => (u.Id, u.Name))];
+        DataUsers = [.. units.Where(u => UnitKinds.IsDataUser(u.Roles)).Select(u => (u.Id, u.Name))];
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CreditShare.Core;
 using CreditShare.Core.Catalog;
 using CreditShare.Core.Codes;
+using CreditShare.Core.Sharing;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Subjects;
@@ -24,14 +25,6 @@ public sealed record SharedChange(long RecordId, string Change, string Category,
 public sealed record PositionedChange(FeedPosition Position, SharedChange Change);
 
 public sealed record ChangePage(IReadOnlyList<SharedChange> Changes, string Next, bool HasMore);
-
-public static class ChangeKinds
-{
-    public const string Created = "created";
-    public const string Corrected = "corrected";
-    public const string Withdrawn = "withdrawn";
-    public const string Expired = "expired";
-}
 
 /// <summary>A position on the feed for one unit: readable, and signed so that it cannot be forged or used by another unit.</summary>
 public readonly record struct FeedPosition(long Tx, long Id)
@@ -78,9 +71,9 @@ public sealed class SharedData(AppDbContext db, CatalogService catalog, Personal
 {
     public const int MaxChanges = 1000;
 
-    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+    public DateOnly Today => ProvincialTime.Today(time);
 
-    public Task<UnitShare> ShareAsync(int unitId, CancellationToken cancellationToken = default) => UnitShare.ForAsync(db, catalog, unitId, Today, cancellationToken);
+    public Task<UnitShare> ShareAsync(int unitId, CancellationToken cancellationToken = default) => UnitShares.ForAsync(db, catalog, unitId, Today, cancellationToken);
 
     /// <summary>
     /// Finds a subject by ID number through the keyed hash (the number itself is not stored in clear), or by USCC — an
@@ -162,11 +155,8 @@ public sealed class SharedData(AppDbContext db, CatalogService catalog, Personal
         foreach (var row in page.Where(r => share.Allows(r.Record) && (share.NaturalPersons || !r.Person)))
         {
             var r = row.Record;
-            var kind = r.Status == RecordStatus.Withdrawn ? ChangeKinds.Withdrawn
-                : r.SharingEnd is { } end && end < today ? ChangeKinds.Expired
-                : r.LastAction == RecordAction.Corrected ? ChangeKinds.Corrected
-                : ChangeKinds.Created;
-            var content = kind is ChangeKinds.Created or ChangeKinds.Corrected ? await ToSharedAsync(r, share.Fields[r.CategoryCode], units) : null;
+            var kind = ChangeKinds.Of(withdrawn: r.Status == RecordStatus.Withdrawn, corrected: r.LastAction == RecordAction.Corrected, r.SharingEnd, today);
+            var content = ChangeKinds.CarriesRecord(kind) ? await ToSharedAsync(r, share.Fields[r.CategoryCode], units) : null;
             changes.Add(new PositionedChange(new FeedPosition(r.ChangeTx, r.Id), new SharedChange(r.Id, kind, r.CategoryCode, row.Subject, r.CurrentVersion, r.UpdatedAt, content)));
         }
 

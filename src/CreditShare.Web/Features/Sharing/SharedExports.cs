@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using CreditShare.Core;
 using CreditShare.Core.Codes;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
@@ -43,7 +44,7 @@ public sealed class SharedExports(AppDbContext db, CatalogService catalog, Audit
         var unit = await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => new { u.Name, u.Uscc }).FirstAsync();
         var now = time.GetUtcNow();
         var trace = NewTraceCode();
-        var stamp = $"接收单位：{unit.Name}（{unit.Uscc}）　导出账号：{who.Actor()}　导出时间：{now.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm:ss}　追溯码：{trace}";
+        var stamp = $"接收单位：{unit.Name}（{unit.Uscc}）　导出账号：{who.Actor()}　导出时间：{ProvincialTime.ToBeijing(now):yyyy-MM-dd HH:mm:ss}　追溯码：{trace}";
         var labels = new Dictionary<string, Dictionary<string, string>>();
         foreach (var category in subjects.SelectMany(s => s.Records).Select(r => r.Category).Distinct())
         {

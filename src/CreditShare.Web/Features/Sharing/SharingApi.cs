@@ -1,9 +1,10 @@
 using CreditShare.Core;
 using CreditShare.Core.Codes;
+using CreditShare.Core.Sharing;
+using CreditShare.Core.Units;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Subjects;
-using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,7 @@ public static class SharingApi
             var unitId = http.User.UnitId();
             var db = http.RequestServices.GetRequiredService<AppDbContext>();
             var roles = await db.Units.Where(u => u.Id == unitId).Select(u => (UnitRoles?)u.Roles).FirstOrDefaultAsync(http.RequestAborted);
-            if (roles is { } r && UnitShare.IsDataUser(r))
+            if (roles is { } r && UnitKinds.IsDataUser(r))
             {
                 return await next(context);
             }

@@ -1,3 +1,4 @@
+using CreditShare.Core;
 using CreditShare.Core.Catalog;
 using CreditShare.Core.Codes;
 using CreditShare.Web.Data;
@@ -28,7 +29,7 @@ public sealed class IndexModel(AppDbContext db, PersonalDataProtector protector,
         }
 
         var code = CodeText.Normalize(Q);
-        var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var today = ProvincialTime.Today(time);
         IQueryable<Subject> query;
         if (CitizenIdNumber.Check(code, today).IsValid)
         {

@@ -61,9 +61,5 @@ public sealed class SubjectProfile(AppDbContext db, CatalogService catalog, Pers
         return Page();
     }
 
-    private string Masked(string stored)
-    {
-        var plain = protector.Unprotect(stored);
-        return plain.Length == 18 ? CitizenIdNumber.Mask(plain) : new string('*', plain.Length);
-    }
+    private string Masked(string stored) => PersonalMask.Conceal(protector.Unprotect(stored));
 }

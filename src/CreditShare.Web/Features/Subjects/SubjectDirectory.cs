@@ -1,5 +1,6 @@
 using CreditShare.Core;
 using CreditShare.Core.Catalog;
+using CreditShare.Core.Subjects;
 using CreditShare.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,37 +34,24 @@ public sealed class SubjectDirectory(AppDbContext db, DateTimeOffset now, int un
     /// <summary>Old registration numbers learnt for known subjects that had none; the caller stores them.</summary>
     public Dictionary<long, string> LearntRegistrationNumbers { get; } = [];
 
+    /// <summary>
+    /// The subject's key for a validated row: who it is about is decided in Core (<see cref="SubjectIdentity.Identify"/>);
+    /// here a natural person's ID number becomes the keyed lookup hash and its cipher.
+    /// </summary>
     public static (SubjectKey? Key, FieldError? Error) Identify(CategoryDefinition category, RecordValidation validation, PersonalDataProtector protector)
     {
-        var values = validation.Values;
-        var type = validation.SubjectType ?? category.SubjectTypes[0];
-        var name = values.TryGetValue(category.SubjectNameField, out var n) ? n.Trim() : "";
-        var code = category.SubjectCodeField is { } codeField && values.TryGetValue(codeField, out var c) && c.Length > 0 ? c : null;
-        var number = category.SubjectIdNumberField is { } idField && values.TryGetValue(idField, out var i) && i.Length > 0 ? i : null;
-        if (type == SubjectType.LegalPerson && code is null)
+        var (identity, error) = SubjectIdentity.Identify(category, validation);
+        if (identity is null)
         {
-            return (null, new FieldError(category.SubjectCodeField ?? category.SubjectNameField, "subject.uscc_required", "法人及非法人组织须填写统一社会信用代码"));
+            return (null, error);
         }
 
-        if (type == SubjectType.NaturalPerson && number is null)
+        var (type, name, kind, number) = (identity.Type, identity.Name, identity.IdKind, identity.IdNumber);
+        if (identity.ByUscc)
         {
-            return (null, new FieldError(category.SubjectIdNumberField ?? category.SubjectNameField, "subject.id_required", "自然人须填写证件号码"));
+            return (new SubjectKey(type, name, identity.Uscc, null, null, identity.RegistrationNumber), null);
         }
 
-        if (code is null && number is null)
-        {
-            return (null, new FieldError(category.SubjectCodeField ?? category.SubjectNameField, "subject.identifier_required", "个体工商户须填写统一社会信用代码或经营者证件号码"));
-        }
-
-        if (code is not null && type != SubjectType.NaturalPerson)
-        {
-            // The old 工商注册号 (XK_XDR_GSZC, CF_XDR_GSZC in the national standard), an optional field.
-            var registration = category.Fields.FirstOrDefault(f => f.Code.EndsWith("_XDR_GSZC", StringComparison.Ordinal)) is { } field
-                && values.TryGetValue(field.Code, out var r) && r.Trim().Length > 0 ? r.Trim() : null;
-            return (new SubjectKey(type, name, code, null, null, registration), null);
-        }
-
-        var kind = category.SubjectIdTypeField is { } typeField && values.TryGetValue(typeField, out var t) ? t : "身份证";
         return (new SubjectKey(type, name, null, protector.LookupHash($"{kind}:{number}"), protector.Protect(number!)), null);
     }
 

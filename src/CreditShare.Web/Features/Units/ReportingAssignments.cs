@@ -3,6 +3,7 @@ using CreditShare.Core;
 using CreditShare.Core.Accounts;
 using CreditShare.Core.Codes;
 using CreditShare.Core.Reporting;
+using CreditShare.Core.Units;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Infrastructure;

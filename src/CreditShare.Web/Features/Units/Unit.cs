@@ -1,18 +1,7 @@
 using System.ComponentModel.DataAnnotations.Schema;
+using CreditShare.Core.Units;
 
 namespace CreditShare.Web.Features.Units;
-
-/// <summary>What a unit does on the platform (art. 1, 2, 11); a unit may hold several roles.</summary>
-[Flags]
-public enum UnitRoles
-{
-    None = 0,
-    Center = 1,
-    Source = 2,
-    User = 4,
-    CreditAgency = 8,
-    FinancialInstitution = 16,
-}
 
 public enum UnitStatus
 {
