@@ -1,4 +1,5 @@
 using CreditShare.Core;
+using CreditShare.Core.Contract;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -25,10 +26,25 @@ public static class Problems
 
     public static ProblemHttpResult Create(int status, string code, string title, string detail, IEnumerable<FieldError>? errors = null)
     {
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://creditshare.local/problems/{code}" };
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = ApiProblem.TypeFor(code) };
         problem.Extensions["code"] = code;
         problem.Extensions["errors"] = (errors ?? []).Select(e => new { field = e.Field, code = e.Code, message = e.Message }).ToList();
         return TypedResults.Problem(problem);
+    }
+
+    /// <summary>
+    /// Declares, for the OpenAPI document, the problem+json answers an endpoint (or every endpoint of a group) can give.
+    /// Handlers answer <see cref="ProblemHttpResult"/>, which carries no status of its own, so each status is listed here.
+    /// </summary>
+    public static TBuilder ProducesProblems<TBuilder>(this TBuilder builder, params int[] statuses)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        foreach (var status in statuses)
+        {
+            builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ApiProblem), [ApiProblem.MediaType]));
+        }
+
+        return builder;
     }
 
     /// <summary>Gives every framework-made problem (404, 405, 401 …) a code and a Chinese title too.</summary>

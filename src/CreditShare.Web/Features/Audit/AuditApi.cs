@@ -15,15 +15,16 @@ public static class AuditApi
 {
     public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/audit").WithTags("审计").RequireAuthorization(Policies.AuditAdmin);
-        group.MapGet("/", async ([AsParameters] AuditQuery query, AppDbContext db, AuditWriter audit) => TypedResults.Ok(await SearchAsync(db, audit, query)));
+        var group = routes.MapGroup("/api/v1/audit").WithTags("审计").RequireAuthorization(Policies.AuditAdmin).ProducesProblems(401, 403);
+        group.MapGet("/", async ([AsParameters] AuditQuery query, AppDbContext db, AuditWriter audit) => TypedResults.Ok(await SearchAsync(db, audit, query)))
+            .WithName("searchAudit").WithSummary("查询审计日志（按时间、事件、账号、结果筛选，分页）");
         group.MapGet("/verify", async (AuditVerifier verifier, AuditWriter audit) =>
         {
             var result = await verifier.VerifyAsync();
             await audit.WriteAsync(new AuditRecord(AuditEvent.Audit_Verified, result.Intact ? AuditOutcome.Success : AuditOutcome.Failure)
             { ResultCount = (int)Math.Min(result.EntriesChecked, int.MaxValue), Detail = result.FirstBreak is { } b ? $"broken_at={b.Sequence};{b.Reason}" : null });
             return TypedResults.Ok(result);
-        });
+        }).WithName("verifyAuditTrail").WithSummary("校验审计日志链的完整性（校验点、归档与逐条哈希）");
         return group;
     }
 

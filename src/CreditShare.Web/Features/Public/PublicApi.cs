@@ -12,15 +12,17 @@ public static class PublicApi
 
     public static RouteGroupBuilder MapPublicApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/public/v1").WithTags("公共查询").AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
+        var group = routes.MapGroup("/api/public/v1").WithTags("公共查询").AllowAnonymous().RequireRateLimiting(RateLimitPolicy).ProducesProblems(429);
         group.MapGet("/subjects", async (string? q, int? page, HttpContext http, PublicRegister register) =>
             Cached(http, await register.SearchAsync(q, page ?? 1)))
-            .WithSummary("按名称关键字（至少两个字）或统一社会信用代码查询主体");
+            .WithName("searchPublicSubjects").WithSummary("按名称关键字（至少两个字）或统一社会信用代码查询主体")
+            .DocumentQuery("q", "名称关键字（至少两个字）或统一社会信用代码").Produces<PublicSearchResult>().Produces(StatusCodes.Status304NotModified);
         group.MapGet("/subjects/{code}", async Task<IResult> (string code, HttpContext http, PublicRegister register) =>
             await register.FindAsync(code) is { } subject
                 ? Cached(http, subject)
                 : Problems.NotFound("subject.not_found", "未找到该统一社会信用代码对应的主体"))
-            .WithSummary("主体的公示信息：基本信息及公示期内各类别记录");
+            .WithName("getPublicSubject").WithSummary("主体的公示信息：基本信息及公示期内各类别记录")
+            .Produces<PublicSubject>().Produces(StatusCodes.Status304NotModified).ProducesProblems(404);
         group.MapPost("/subjects/{code}/reports", async Task<IResult> (string code, HttpContext http, CreditReports reports) =>
         {
             var issued = await reports.IssueAsync(code, PublicRateLimits.BaseUrl(http));
@@ -34,10 +36,14 @@ public static class PublicApi
             http.Response.Headers.Location = $"/api/public/v1/reports/{issued.Number}";
             http.Response.Headers.CacheControl = "no-store";
             return TypedResults.File(issued.Pdf, "application/pdf", issued.FileName);
-        }).WithSummary("出具信用报告（PDF），响应头给出报告编号和验证码");
+        }).WithName("issueCreditReport").WithSummary("出具信用报告（PDF），响应头给出报告编号和验证码")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf").ProducesProblems(404)
+            .DocumentResponseHeader(StatusCodes.Status200OK, "X-Report-Number", "报告编号")
+            .DocumentResponseHeader(StatusCodes.Status200OK, "X-Verification-Code", "验证码（与报告编号一起核验）");
         group.MapGet("/reports/{number}", async Task<IResult> (string number, string? code, CreditReports reports) =>
             await reports.VerifyAsync(number, code) is { } found ? TypedResults.Ok(found) : NotGenuine())
-            .WithSummary("按报告编号和验证码核验信用报告：出具时间、主体和文件指纹（SHA-256）");
+            .WithName("verifyCreditReport").WithSummary("按报告编号和验证码核验信用报告：出具时间、主体和文件指纹（SHA-256）")
+            .DocumentQuery("code", "报告上印的验证码", required: true).Produces<ReportVerification>().ProducesProblems(404);
         group.MapPost("/reports/{number}/verify", async Task<IResult> (string number, string? code, HttpContext http, CreditReports reports) =>
         {
             if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -47,7 +53,10 @@ public static class PublicApi
 
             using var body = await PooledBody.ReadAsync(http.Request, MaxReportBytes, http.RequestAborted);
             return await reports.VerifyAsync(number, code, body.Memory.ToArray()) is { } found ? TypedResults.Ok(found) : NotGenuine();
-        }).WithSummary("核验信用报告文件：正文为 PDF 文件，fileMatches 说明是否与出具时一致");
+        }).WithName("verifyCreditReportFile").WithSummary("核验信用报告文件：正文为 PDF 文件，fileMatches 说明是否与出具时一致")
+            .DocumentQuery("code", "报告上印的验证码", required: true)
+            .DocumentRawBody("application/pdf", "待核验的报告文件（不超过 20 MB）", binary: true)
+            .Produces<ReportVerification>().ProducesProblems(404, 413);
         return group;
     }
 

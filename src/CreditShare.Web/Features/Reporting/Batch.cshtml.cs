@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CreditShare.Core;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Subjects;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CreditShare.Core;
 using CreditShare.Core.Units;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
@@ -11,27 +12,29 @@ using Microsoft.Extensions.Options;
 
 namespace CreditShare.Web.Features.Reporting;
 
-public sealed record WithdrawRequest(string? SourceKey, string? Reason);
-
-public sealed record AbnormalView(long Id, string CategoryCode, Guid BatchId, int RowIndex, string? SourceKey, IReadOnlyList<FieldError> Errors,
-    DateTimeOffset CreatedAt, string? Annotation);
-
 /// <summary>The "data interface" channel (art. 7): a source unit's system reports over mutual TLS.</summary>
 public static class ReportingApi
 {
     public static RouteGroupBuilder MapReporting(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1").WithTags("数据报送").RequireAuthorization(Policies.UnitSystem);
+        var group = routes.MapGroup("/api/v1").WithTags("数据报送").RequireAuthorization(Policies.UnitSystem).ProducesProblems(401, 403);
         group.MapPost("/reports/{categoryCode}", SubmitAsync)
-            .Accepts<List<Dictionary<string, string>>>("application/json", "text/csv");
+            .Accepts<List<Dictionary<string, string>>>("application/json")
+            .DocumentRawBody("text/csv", "application/json：记录数组，每条以字段代码为键；text/csv：首行为字段代码或中文名称，UTF-8 或 GBK", binary: false)
+            .DocumentHeader("Idempotency-Key", "批次的幂等键：同一键重发返回首次的结果（replayed），用于另一内容的批次则 409", maxLength: 100)
+            .WithName("submitReport").WithSummary("报送一批信用记录（JSON 记录数组或 CSV），逐条返回结果")
+            .ProducesProblems(400, 404, 409, 413, 415);
         group.MapGet("/reports/batches/{id:guid}", async Task<Results<Ok<BatchResult>, ProblemHttpResult>> (Guid id, HttpContext http, ReportingService reporting) =>
-            (await reporting.FindBatchAsync(UnitId(http), id)).ToOk());
+            (await reporting.FindBatchAsync(UnitId(http), id)).ToOk())
+            .WithName("getBatch").WithSummary("查看本单位已报送批次的结果").ProducesProblems(404);
         group.MapPost("/reports/{categoryCode}/withdrawals", async Task<Results<Ok<RecordSummary>, ProblemHttpResult>> (string categoryCode, WithdrawRequest body, HttpContext http, ReportingService reporting) =>
-            (await reporting.WithdrawAsync(Machine(http), categoryCode, body.SourceKey ?? "", body.Reason)).ToOk());
-        group.MapGet("/abnormal", ListAbnormalAsync);
+            (await reporting.WithdrawAsync(Machine(http), categoryCode, body.SourceKey ?? "", body.Reason)).ToOk())
+            .WithName("withdrawRecord").WithSummary("撤销本单位报送的一条记录（按业务主键）").ProducesProblems(400, 404, 409);
+        group.MapGet("/abnormal", ListAbnormalAsync).WithName("listAbnormal").WithSummary("本单位未处理的异常数据（被拒绝的记录及原因，每页100条）");
         // What this unit may report and in whose name, as the center assigned it.
         group.MapGet("/reports/assignments", async Task<Results<Ok<UnitReportingView>, ProblemHttpResult>> (HttpContext http, ReportingAssignments assignments) =>
-            await assignments.ForUnitAsync(UnitId(http)) is { } view ? TypedResults.Ok(view) : Problems.NotFound("unit.not_found", "单位不存在"));
+            await assignments.ForUnitAsync(UnitId(http)) is { } view ? TypedResults.Ok(view) : Problems.NotFound("unit.not_found", "单位不存在"))
+            .WithName("getReportingAssignments").WithSummary("本单位可报送的类别与可代报的机关").ProducesProblems(404);
         return group;
     }
 

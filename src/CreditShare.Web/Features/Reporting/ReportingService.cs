@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CreditShare.Core;
 using CreditShare.Core.Catalog;
+using CreditShare.Core.Contract;
 using CreditShare.Core.Reporting;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
@@ -32,11 +33,6 @@ public static class RecordStatusNames
     public const string Unchanged = "unchanged";
     public const string Rejected = "rejected";
 }
-
-public sealed record RecordResult(int Index, string Status, long? RecordId, IReadOnlyList<FieldError> Errors, IReadOnlyList<FieldError> Warnings);
-
-public sealed record BatchResult(Guid BatchId, string Category, int CatalogVersion, int Total, int Accepted, int Unchanged, int Rejected, bool Replayed,
-    IReadOnlyList<RecordResult> Records);
 
 /// <summary>
 /// Receives batches of credit records from any channel (art. 5–8): validates every row against the current catalog

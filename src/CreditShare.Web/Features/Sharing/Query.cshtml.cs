@@ -2,6 +2,7 @@ using CreditShare.Core;
 using CreditShare.Core.Catalog;
 using CreditShare.Core.Codes;
 using CreditShare.Core.Sharing;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;

@@ -5,6 +5,7 @@ using CreditShare.Core.Accounts;
 using CreditShare.Core.Codes;
 using CreditShare.Core.Sharing;
 using CreditShare.Core.Subjects;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;

@@ -4,6 +4,7 @@ using CreditShare.Core;
 using CreditShare.Core.Catalog;
 using CreditShare.Core.Codes;
 using CreditShare.Core.Sharing;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Subjects;
@@ -13,18 +14,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Web.Features.Sharing;
 
-public sealed record SharedRecord(long Id, string Category, string CategoryName, string SourceUnit, int Version, DateOnly? DecisionDate, DateOnly? SharingEnd,
-    DateTimeOffset UpdatedAt, IReadOnlyDictionary<string, string> Fields);
-
-public sealed record SharedSubject(string Code, string Name, string Type, IReadOnlyList<SharedRecord> Records);
-
-/// <summary>One entry of the change feed: <c>created</c> and <c>corrected</c> carry the record; <c>withdrawn</c> and <c>expired</c> only say so.</summary>
-public sealed record SharedChange(long RecordId, string Change, string Category, string? SubjectCode, int Version, DateTimeOffset ChangedAt, SharedRecord? Record);
-
 /// <summary>A change with its own feed position, for consumers that move their cursor one change at a time.</summary>
 public sealed record PositionedChange(FeedPosition Position, SharedChange Change);
 
-public sealed record ChangePage(IReadOnlyList<SharedChange> Changes, string Next, bool HasMore);
 
 /// <summary>A position on the feed for one unit: readable, and signed so that it cannot be forged or used by another unit.</summary>
 public readonly record struct FeedPosition(long Tx, long Id)

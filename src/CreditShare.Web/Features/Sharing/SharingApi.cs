@@ -2,6 +2,7 @@ using CreditShare.Core;
 using CreditShare.Core.Codes;
 using CreditShare.Core.Sharing;
 using CreditShare.Core.Units;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Subjects;
@@ -24,7 +25,7 @@ public static class SharingApi
 {
     public static RouteGroupBuilder MapSharing(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/shared").WithTags("数据共享").RequireAuthorization(Policies.UnitSystem);
+        var group = routes.MapGroup("/api/v1/shared").WithTags("数据共享").RequireAuthorization(Policies.UnitSystem).ProducesProblems(401, 403);
         // Before anything else a route does (purpose checks, name resolution, queries): only data users get further.
         group.AddEndpointFilter(async (context, next) =>
         {
@@ -41,8 +42,12 @@ public static class SharingApi
                 http.Request.Query["purpose"].FirstOrDefault(), "not_data_user",
                 Problems.Forbidden("sharing.not_data_user", "本单位不是数据使用单位，不能调用共享接口"));
         });
-        group.MapGet("/subjects/{code}", SubjectAsync).WithSummary("按主体查询共享信息（统一社会信用代码或身份证号）");
-        group.MapGet("/changes", ChangesAsync).WithSummary("增量变更（按游标顺序读取新增、更正、撤销、到期）");
+        group.MapGet("/subjects/{code}", SubjectAsync).WithName("getSharedSubject").WithSummary("按主体查询共享信息（统一社会信用代码或身份证号）")
+            .DocumentQuery("purpose", "调用用途（2至200字），如“行政许可审查”；每次调用都记入审计", required: true).ProducesProblems(400, 404);
+        group.MapGet("/changes", ChangesAsync).WithName("listSharedChanges").WithSummary("增量变更（按游标顺序读取新增、更正、撤销、到期）")
+            .DocumentQuery("purpose", "调用用途（2至200字），如“行政许可审查”；每次调用都记入审计", required: true)
+            .DocumentQuery("after", "上一页返回的 next 游标；不填从头读")
+            .DocumentQuery("limit", $"每页条数（1至{SharedData.MaxChanges}，默认100）").ProducesProblems(400);
         group.MapGet("/grants", async (HttpContext http, AppDbContext db, SharedData data) =>
         {
             var today = data.Today;
@@ -50,9 +55,38 @@ public static class SharingApi
             var grants = await db.SharingGrants.AsNoTracking()
                 .Where(g => g.UnitId == unitId && g.Status == GrantStatus.Approved && g.ValidTo >= today).OrderBy(g => g.CategoryCode).ToListAsync();
             return TypedResults.Ok(grants.Select(GrantView.From).ToList());
-        }).WithSummary("本单位的有效共享授权");
+        }).WithName("listSharedGrants").WithSummary("本单位的有效共享授权");
         group.MapWebhooks();
+        // Webhooks.cs maps the webhook endpoints; their names and problem answers are given here, by route, until it is split.
+        ((IEndpointConventionBuilder)group).Add(DescribeWebhook);
         return group;
+    }
+
+    private static readonly Dictionary<(string Method, string Route), (string Name, int[] Problems)> WebhookOperations = new()
+    {
+        [("POST", "/webhooks")] = ("registerWebhook", [400]),
+        [("GET", "/webhooks")] = ("listWebhooks", []),
+        [("GET", "/webhooks/{id:int}/deliveries")] = ("listWebhookDeliveries", [404]),
+        [("POST", "/webhooks/{id:int}/resume")] = ("resumeWebhook", [404]),
+        [("DELETE", "/webhooks/{id:int}")] = ("deleteWebhook", [404]),
+    };
+
+    private static void DescribeWebhook(EndpointBuilder endpoint)
+    {
+        var route = (endpoint as RouteEndpointBuilder)?.RoutePattern.RawText ?? "";
+        var method = endpoint.Metadata.OfType<IHttpMethodMetadata>().FirstOrDefault()?.HttpMethods is [var first, ..] ? first : "";
+        var prefix = "/api/v1/shared";
+        if (!route.StartsWith(prefix, StringComparison.Ordinal) || !WebhookOperations.TryGetValue((method, route[prefix.Length..]), out var operation))
+        {
+            return;
+        }
+
+        endpoint.Metadata.Add(new EndpointNameMetadata(operation.Name));
+        endpoint.Metadata.Add(new RouteNameMetadata(operation.Name));
+        foreach (var status in operation.Problems)
+        {
+            endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ApiProblem), [ApiProblem.MediaType]));
+        }
     }
 
     private static FieldError? CheckPurpose(string? purpose) =>

@@ -1,3 +1,4 @@
+using CreditShare.Core.Contract;
 using System.Security.Cryptography;
 using CreditShare.Core;
 using CreditShare.Web.Data;

@@ -1,3 +1,4 @@
+using CreditShare.Core.Contract;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using CreditShare.Web.Data;

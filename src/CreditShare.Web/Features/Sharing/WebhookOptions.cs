@@ -16,7 +16,4 @@ public sealed class WebhookOptions
     public TimeSpan FirstRetry { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>How old a signed timestamp a receiver should accept; documented with the signature.</summary>
-    public static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CreditShare.Core;
-using CreditShare.Web.Tests.Features.Reporting;
 using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Web.Tests.Features.Public;
@@ -20,7 +19,7 @@ public sealed class PublicWindowAgreementTests(PublicApp app) : IClassFixture<Pu
         var today = ProvincialTime.Today(app.Clock);
         var end = today.AddDays(10);
         var start = today.AddDays(20);
-        var word = $"窗{ReportingApp.Next() % 1000:D3}";
+        var word = $"窗{TestRecords.Next() % 1000:D3}";
         // Name, decision date, disclosure end: each subject holds one record.
         (string Name, DateOnly? Decided, DateOnly? Ends)[] subjects =
         [
@@ -30,7 +29,7 @@ public sealed class PublicWindowAgreementTests(PublicApp app) : IClassFixture<Pu
             ($"{word}丁无期有限公司", null, null),
             ($"{word}戊后止有限公司", today.AddDays(-30), start),
         ];
-        var records = subjects.Select(s => ReportingApp.Penalty(ReportingApp.Next(), name: s.Name)).ToList();
+        var records = subjects.Select(s => TestRecords.Penalty(TestRecords.Next(), name: s.Name)).ToList();
         using (var client = app.Unit("source"))
         {
             var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", records);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Records;
 using Microsoft.EntityFrameworkCore;
@@ -12,14 +13,15 @@ namespace CreditShare.Web.Tests.Features.Reporting;
 /// <summary>The reporting API over real mutual TLS, on the provider under test.</summary>
 public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
 {
-    private static async Task<JsonElement> OkAsync(HttpResponseMessage response)
+    private static async Task<T> OkAsync<T>(HttpResponseMessage response)
     {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-        return JsonDocument.Parse(text).RootElement.Clone();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<T>())!;
     }
 
-    private static string[] Statuses(JsonElement result) => [.. result.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("status").GetString()!)];
+    private static Task<BatchResult> OkAsync(HttpResponseMessage response) => OkAsync<BatchResult>(response);
+
+    private static string[] Statuses(BatchResult result) => [.. result.Records.Select(r => r.Status)];
 
     [Fact]
     public async Task Valid_records_are_stored_even_when_others_in_the_batch_are_rejected()
@@ -32,20 +34,20 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         var result = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { good, bad }));
 
         Assert.Equal(["accepted", "rejected"], Statuses(result));
-        Assert.Equal((1, 1), (result.GetProperty("accepted").GetInt32(), result.GetProperty("rejected").GetInt32()));
-        var rejected = result.GetProperty("records")[1];
-        var errors = rejected.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("field").GetString(), e.GetProperty("code").GetString())).ToList();
+        Assert.Equal((1, 1), (result.Accepted, result.Rejected));
+        var rejected = result.Records[1];
+        var errors = rejected.Errors.Select(e => (e.Field, e.Code)).ToList();
         Assert.Contains(("CF_XDR_SHXYM", "uscc.check_digit"), errors);
         Assert.Contains(("CF_JDRQ", "field.date_in_future"), errors);
-        Assert.All(rejected.GetProperty("errors").EnumerateArray(), e => Assert.False(string.IsNullOrEmpty(e.GetProperty("message").GetString())));
+        Assert.All(rejected.Errors, e => Assert.False(string.IsNullOrEmpty(e.Message)));
 
-        var recordId = result.GetProperty("records")[0].GetProperty("recordId").GetInt64();
+        var recordId = result.Records[0].RecordId!.Value;
         var stored = await app.WithDbAsync(db => db.CreditRecords.SingleAsync(r => r.Id == recordId));
         var subject = await app.WithDbAsync(db => db.Subjects.SingleAsync(s => s.Id == stored.SubjectId));
         Assert.Equal(good["CF_WSH"], stored.SourceKey);
         Assert.Equal((good["CF_XDR_SHXYM"], good["CF_XDR_SHXYM"]), (subject.Uscc, subject.Key));
         Assert.Equal(new DateOnly(2027, 2, 28), stored.DisclosureEnd);
-        Assert.Equal(("api", 1, RecordAction.Reported, result.GetProperty("batchId").GetGuid()), (stored.Channel, stored.CurrentVersion, stored.LastAction, stored.BatchId));
+        Assert.Equal(("api", 1, RecordAction.Reported, result.BatchId), (stored.Channel, stored.CurrentVersion, stored.LastAction, stored.BatchId));
         Assert.StartsWith("cert:", stored.SubmittedBy);
         Assert.False(await app.WithDbAsync(db => db.RecordVersions.AnyAsync(v => v.RecordId == recordId)), "a record reported once is one row");
 
@@ -70,18 +72,18 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         var first = await OkAsync(await client.SendAsync(Request(body)));
         var versionsBefore = await app.WithDbAsync(db => db.RecordVersions.CountAsync());
         var again = await OkAsync(await client.SendAsync(Request(body)));
-        Assert.True(again.GetProperty("replayed").GetBoolean());
-        Assert.Equal(first.GetProperty("batchId").GetString(), again.GetProperty("batchId").GetString());
+        Assert.True(again.Replayed);
+        Assert.Equal(first.BatchId, again.BatchId);
         Assert.Equal(Statuses(first), Statuses(again));
         Assert.Equal(versionsBefore, await app.WithDbAsync(db => db.RecordVersions.CountAsync()));
 
         var different = await client.SendAsync(Request(JsonSerializer.Serialize(new[] { TestRecords.Penalty(TestRecords.Next()) })));
         Assert.Equal("batch.idempotency_key_reused", (await different.ProblemAsync(HttpStatusCode.Conflict)).GetProperty("code").GetString());
 
-        var later = await OkAsync(await client.GetAsync($"/api/v1/reports/batches/{first.GetProperty("batchId").GetString()}"));
+        var later = await OkAsync(await client.GetAsync($"/api/v1/reports/batches/{first.BatchId}"));
         Assert.Equal(Statuses(first), Statuses(later));
         using var other = app.Unit("source2");
-        await (await other.GetAsync($"/api/v1/reports/batches/{first.GetProperty("batchId").GetString()}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await other.GetAsync($"/api/v1/reports/batches/{first.BatchId}")).ProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -92,8 +94,8 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         var first = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
         var again = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
         Assert.Equal(["unchanged"], Statuses(again));
-        var id = first.GetProperty("records")[0].GetProperty("recordId").GetInt64();
-        Assert.Equal(id, again.GetProperty("records")[0].GetProperty("recordId").GetInt64());
+        var id = first.Records[0].RecordId!.Value;
+        Assert.Equal(id, again.Records[0].RecordId);
 
         record["CF_NR"] = "警告并处罚款3万元";
         record["CF_NR_FK"] = "3";
@@ -101,10 +103,10 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         Assert.Equal(["accepted"], Statuses(corrected));
         Assert.Equal(1, await app.WithDbAsync(db => db.CreditRecords.CountAsync(r => r.SourceKey == record["CF_WSH"])));
 
-        await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new { sourceKey = record["CF_WSH"], reason = "文书已被撤销" }));
+        await OkAsync<RecordSummary>(await client.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new WithdrawRequest(record["CF_WSH"], "文书已被撤销")));
         var history = await HistoryAsync(id);
         Assert.Equal([(1, RecordAction.Reported), (2, RecordAction.Corrected), (3, RecordAction.Withdrawn)], history.Select(v => (v.Version, v.Action)));
-        Assert.Equal([first.GetProperty("batchId").GetGuid(), corrected.GetProperty("batchId").GetGuid(), (Guid?)null], history.Select(v => v.BatchId));
+        Assert.Equal([first.BatchId, corrected.BatchId, (Guid?)null], history.Select(v => v.BatchId));
         Assert.Equal("文书已被撤销", history[2].Reason);
         Assert.NotEqual(history[0].ContentHash, history[1].ContentHash);
         Assert.Equal(history[1].DataJson, history[2].DataJson);
@@ -126,7 +128,7 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
             return await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", batch));
         }));
 
-        Assert.All(results, r => Assert.Equal(20, r.GetProperty("accepted").GetInt32()));
+        Assert.All(results, r => Assert.Equal(20, r.Accepted));
         var keys = batches.SelectMany(b => b).Select(r => r["CF_WSH"]!).ToList();
         Assert.Equal(120, await app.WithDbAsync(db => db.CreditRecords.CountAsync(r => keys.Contains(r.SourceKey))));
         Assert.Equal(20, await app.WithDbAsync(db => db.Subjects.CountAsync(s => companies.Contains(s.Key))));
@@ -142,18 +144,17 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         record.Remove("CF_NR_FK");
         var rejected = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
         Assert.Equal(["rejected"], Statuses(rejected));
-        var open = await client.GetFromJsonAsync<JsonElement>("/api/v1/abnormal?category=XZCF");
-        Assert.Contains(open.EnumerateArray(), e => e.GetProperty("sourceKey").GetString() == record["CF_WSH"]
-            && e.GetProperty("errors")[0].GetProperty("code").GetString() == "rule.required_when");
+        var open = await client.GetFromJsonAsync<List<AbnormalView>>("/api/v1/abnormal?category=XZCF");
+        Assert.Contains(open!, e => e.SourceKey == record["CF_WSH"] && e.Errors[0].Code == "rule.required_when");
 
         record["CF_NR_FK"] = "2";
         var fixedResult = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
-        var recordId = fixedResult.GetProperty("records")[0].GetProperty("recordId").GetInt64();
+        var recordId = fixedResult.Records[0].RecordId;
         var entry = await app.WithDbAsync(db => db.AbnormalEntries.SingleAsync(a => a.SourceKey == record["CF_WSH"]));
         Assert.NotNull(entry.ClosedAt);
         Assert.Equal(recordId, entry.ResolvedRecordId);
-        var stillOpen = await client.GetFromJsonAsync<JsonElement>("/api/v1/abnormal?category=XZCF");
-        Assert.DoesNotContain(stillOpen.EnumerateArray(), e => e.GetProperty("sourceKey").GetString() == record["CF_WSH"]);
+        var stillOpen = await client.GetFromJsonAsync<List<AbnormalView>>("/api/v1/abnormal?category=XZCF");
+        Assert.DoesNotContain(stillOpen!, e => e.SourceKey == record["CF_WSH"]);
     }
 
     [Fact]
@@ -169,8 +170,8 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         var noReason = await client.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new { sourceKey = record["CF_WSH"], reason = "" });
         Assert.Contains(("reason", "record.withdraw_reason"), (await noReason.ProblemAsync(HttpStatusCode.BadRequest)).FieldErrors());
 
-        var withdrawn = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new { sourceKey = record["CF_WSH"], reason = "文书已被撤销" }));
-        Assert.Equal("withdrawn", withdrawn.GetProperty("status").GetString());
+        var withdrawn = await OkAsync<RecordSummary>(await client.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new WithdrawRequest(record["CF_WSH"], "文书已被撤销")));
+        Assert.Equal("withdrawn", withdrawn.Status);
 
         // The other unit reporting the same document number makes its own record; it never overwrites this one.
         var theirs = await OkAsync(await other.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
@@ -192,7 +193,7 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         var result = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { first, second, bad }));
         Assert.Equal(["accepted", "accepted", "rejected"], Statuses(result));
 
-        var ids = result.GetProperty("records").EnumerateArray().Take(2).Select(r => r.GetProperty("recordId").GetInt64()).ToArray();
+        var ids = result.Records.Take(2).Select(r => r.RecordId!.Value).ToArray();
         var subjects = await app.WithDbAsync(db => db.CreditRecords.Where(r => ids.Contains(r.Id)).Select(r => r.SubjectId).Distinct().ToListAsync());
         Assert.Single(subjects);
 
@@ -213,10 +214,10 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         var code = TestRecords.Company(TestRecords.Next());
         await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { TestRecords.Penalty(TestRecords.Next(), code, "宁夏甲乙商贸有限公司") }));
         var renamed = await OkAsync(await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { TestRecords.Penalty(TestRecords.Next(), code, "宁夏丙丁商贸有限公司") }));
-        var record = renamed.GetProperty("records")[0];
-        Assert.Equal("accepted", record.GetProperty("status").GetString());
-        var warning = record.GetProperty("warnings")[0];
-        Assert.Equal(("CF_XDR_MC", "name_mismatch"), (warning.GetProperty("field").GetString(), warning.GetProperty("code").GetString()));
+        var record = renamed.Records[0];
+        Assert.Equal("accepted", record.Status);
+        var warning = record.Warnings[0];
+        Assert.Equal(("CF_XDR_MC", "name_mismatch"), (warning.Field, warning.Code));
         Assert.True(await app.WithDbAsync(db => db.SubjectNames.AnyAsync(n => n.Name == "宁夏丙丁商贸有限公司" && n.NeedsReview)));
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Records;
 using CreditShare.Web.Tests.Features.Reporting;
@@ -43,11 +44,11 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
             {
                 var rows = Enumerable.Range(0, Size(w, b)).Select(_ => TestRecords.Penalty(TestRecords.Next())).ToList();
                 var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", rows);
-                var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                Assert.Equal(rows.Count, result.GetProperty("accepted").GetInt32());
-                foreach (var record in result.GetProperty("records").EnumerateArray())
+                var result = (await response.Content.ReadFromJsonAsync<BatchResult>())!;
+                Assert.Equal(rows.Count, result.Accepted);
+                foreach (var record in result.Records)
                 {
-                    written.Add(record.GetProperty("recordId").GetInt64());
+                    written.Add(record.RecordId!.Value);
                 }
             }
         }));
@@ -100,11 +101,11 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
                 u => u.SetProperty(r => r.ChangeTx, tx));
             var late = (await app.ReportAsync("writer", "XZCF", waitForFeed: false, TestRecords.Penalty(TestRecords.Next())))[0];
             var meanwhile = await PageAsync(consumer, cursor, 1000);
-            Assert.DoesNotContain(late, meanwhile.Changes.Select(c => c.GetProperty("recordId").GetInt64()));
+            Assert.DoesNotContain(late, meanwhile.Changes.Select(c => c.RecordId));
             cursor = meanwhile.Next;
             await transaction.CommitAsync();
             await app.FeedReachesAsync([early, late]);
-            var after = (await PageAsync(consumer, cursor, 1000)).Changes.Select(c => c.GetProperty("recordId").GetInt64()).ToList();
+            var after = (await PageAsync(consumer, cursor, 1000)).Changes.Select(c => c.RecordId).ToList();
             Assert.Equal([early, late], after);
         }
     }
@@ -135,8 +136,8 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         app.Clock.Advance(TimeSpan.FromDays(1));
         await announcer.AnnounceAsync();
         await app.FeedReachesAsync([id]);
-        var expired = (await PageAsync(consumer, page.Next, 1000)).Changes.Single(c => c.GetProperty("recordId").GetInt64() == id);
-        Assert.Equal("expired", expired.GetProperty("change").GetString());
+        var expired = (await PageAsync(consumer, page.Next, 1000)).Changes.Single(c => c.RecordId == id);
+        Assert.Equal("expired", expired.Change);
         Assert.Equal(0, await announcer.AnnounceAsync());
     }
 
@@ -151,16 +152,15 @@ public class ChangeFeedTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         return page.Next;
     }
 
-    private static IEnumerable<long> Mine(List<JsonElement> changes) => changes
-        .Where(c => c.GetProperty("record").ValueKind == JsonValueKind.Object && c.GetProperty("record").GetProperty("sourceUnit").GetString() == "测试并发报送局")
-        .Select(c => c.GetProperty("recordId").GetInt64());
+    private static IEnumerable<long> Mine(IReadOnlyList<SharedChange> changes) => changes
+        .Where(c => c.Record is not null && c.Record.SourceUnit == "测试并发报送局")
+        .Select(c => c.RecordId);
 
-    private static async Task<(List<JsonElement> Changes, string Next, bool HasMore)> PageAsync(HttpClient client, string? after, int limit)
+    private static async Task<ChangePage> PageAsync(HttpClient client, string? after, int limit)
     {
         var response = await client.GetAsync($"/api/v1/shared/changes?{Purpose}&limit={limit}" + (after is null ? "" : $"&after={after}"));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
-        var page = JsonDocument.Parse(text).RootElement.Clone();
-        return ([.. page.GetProperty("changes").EnumerateArray()], page.GetProperty("next").GetString()!, page.GetProperty("hasMore").GetBoolean());
+        return JsonSerializer.Deserialize<ChangePage>(text, JsonSerializerOptions.Web)!;
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CreditShare.Core.Accounts;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Sharing;
 using Microsoft.EntityFrameworkCore;
@@ -25,12 +26,17 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    private static async Task<string> TextAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == expected, $"{response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
+        return text;
     }
+
+    private static async Task<T> JsonAsync<T>(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK) =>
+        JsonSerializer.Deserialize<T>(await TextAsync(response, expected), JsonSerializerOptions.Web)!;
+
+    private static Task<ApiProblem> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected) => JsonAsync<ApiProblem>(response, expected);
 
     private static string Purpose => Uri.EscapeDataString("行政许可审查");
 
@@ -53,19 +59,19 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         Assert.Equal((today, today.AddDays(-1)), (stored[ids[1]], stored[ids[2]]));
 
         using var user = app.Unit("user");
-        var subject = await JsonAsync(await user.GetAsync($"/api/v1/shared/subjects/{company}?purpose={Purpose}"));
-        var records = subject.GetProperty("records").EnumerateArray().ToList();
-        Assert.Equal(ids[..2].Order(), records.Select(r => r.GetProperty("id").GetInt64()).Order());
+        var raw = await TextAsync(await user.GetAsync($"/api/v1/shared/subjects/{company}?purpose={Purpose}"));
+        var subject = JsonSerializer.Deserialize<SharedSubject>(raw, JsonSerializerOptions.Web)!;
+        var records = subject.Records;
+        Assert.Equal(ids[..2].Order(), records.Select(r => r.Id).Order());
         foreach (var record in records)
         {
-            var fields = record.GetProperty("fields").EnumerateObject().Select(f => f.Name).ToList();
+            var fields = record.Fields.Keys.ToList();
             Assert.All(fields, f => Assert.Contains(f, GrantedFields));
             Assert.Contains("CF_WSH", fields);
             Assert.DoesNotContain("CF_FRDB", fields);
             Assert.DoesNotContain("CF_SY", fields);
         }
 
-        var raw = subject.GetRawText();
         Assert.DoesNotContain("张三", raw);
         Assert.DoesNotContain(inPeriod["CF_SY"]!, raw);
 
@@ -86,9 +92,9 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         Assert.DoesNotContain(id, await app.WithDbAsync(db => db.CreditRecords.Where(r => r.Id == ids[0]).Select(r => r.DataJson).SingleAsync()));
 
         using var user = app.Unit("user");
-        var subject = await JsonAsync(await user.GetAsync($"/api/v1/shared/subjects/{id}?purpose={Purpose}"));
-        var record = Assert.Single(subject.GetProperty("records").EnumerateArray());
-        Assert.Equal(id, record.GetProperty("fields").GetProperty("CF_XDR_ZJHM").GetString());
+        var subject = await JsonAsync<SharedSubject>(await user.GetAsync($"/api/v1/shared/subjects/{id}?purpose={Purpose}"));
+        var record = Assert.Single(subject.Records);
+        Assert.Equal(id, record.Fields["CF_XDR_ZJHM"]);
     }
 
     [Fact]
@@ -102,11 +108,11 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         var person = (await app.ReportAsync("source", "XZCF", TestRecords.PersonPenalty(TestRecords.Next(), id)))[0];
         var firm = (await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next(), company)))[0];
 
-        var refused = await JsonAsync(await agency.GetAsync($"/api/v1/shared/subjects/{id}?purpose={Purpose}"), HttpStatusCode.Forbidden);
-        Assert.Equal("sharing.natural_person_consent_required", refused.GetProperty("code").GetString());
-        Assert.Single((await JsonAsync(await agency.GetAsync($"/api/v1/shared/subjects/{company}?purpose={Purpose}"))).GetProperty("records").EnumerateArray());
+        var refused = await ProblemAsync(await agency.GetAsync($"/api/v1/shared/subjects/{id}?purpose={Purpose}"), HttpStatusCode.Forbidden);
+        Assert.Equal("sharing.natural_person_consent_required", refused.Code);
+        Assert.Single((await JsonAsync<SharedSubject>(await agency.GetAsync($"/api/v1/shared/subjects/{company}?purpose={Purpose}"))).Records);
         var (changes, _) = await DrainAsync(agency, null);
-        var seen = changes.Select(c => c.GetProperty("recordId").GetInt64()).ToList();
+        var seen = changes.Select(c => c.RecordId).ToList();
         Assert.Contains(firm, seen);
         Assert.DoesNotContain(person, seen);
     }
@@ -119,17 +125,17 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         using var user = app.Unit("user");
         foreach (var path in new[] { $"/api/v1/shared/subjects/{company}", "/api/v1/shared/changes", $"/api/v1/shared/subjects/{company}?purpose=%20" })
         {
-            var problem = await JsonAsync(await user.GetAsync(path), HttpStatusCode.BadRequest);
-            Assert.Equal("sharing.purpose_required", problem.GetProperty("errors")[0].GetProperty("code").GetString());
-            Assert.False(problem.TryGetProperty("records", out _));
+            var text = await TextAsync(await user.GetAsync(path), HttpStatusCode.BadRequest);
+            Assert.Equal("sharing.purpose_required", JsonSerializer.Deserialize<ApiProblem>(text, JsonSerializerOptions.Web)!.Errors[0].Code);
+            Assert.False(JsonDocument.Parse(text).RootElement.TryGetProperty("records", out _));
         }
 
         using var agency = await app.NewUnitAsync($"agency{Guid.NewGuid():N}", "测试信用服务机构", ["credit_agency"]);
-        var noGrant = await JsonAsync(await agency.GetAsync($"/api/v1/shared/subjects/{company}?purpose={Purpose}"), HttpStatusCode.Forbidden);
-        Assert.Equal("sharing.no_grant", noGrant.GetProperty("code").GetString());
+        var noGrant = await ProblemAsync(await agency.GetAsync($"/api/v1/shared/subjects/{company}?purpose={Purpose}"), HttpStatusCode.Forbidden);
+        Assert.Equal("sharing.no_grant", noGrant.Code);
         using var source = app.Unit("source2");
-        var notUser = await JsonAsync(await source.GetAsync($"/api/v1/shared/changes?purpose={Purpose}"), HttpStatusCode.Forbidden);
-        Assert.Equal("sharing.not_data_user", notUser.GetProperty("code").GetString());
+        var notUser = await ProblemAsync(await source.GetAsync($"/api/v1/shared/changes?purpose={Purpose}"), HttpStatusCode.Forbidden);
+        Assert.Equal("sharing.not_data_user", notUser.Code);
         Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(e => e.EventCode == (int)AuditEvent.Data_SharingRefused && e.Detail == "sharing.purpose_required")));
     }
 
@@ -137,24 +143,24 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
     public async Task A_forged_cursor_or_another_units_cursor_is_refused()
     {
         using var user = app.Unit("user");
-        var page = await JsonAsync(await user.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&limit=1"));
-        var next = page.GetProperty("next").GetString()!;
+        var page = await JsonAsync<ChangePage>(await user.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&limit=1"));
+        var next = page.Next;
         var parts = next.Split('-');
 
         var forged = string.Join('-', parts[0], parts[1], (long.Parse(parts[2], CultureInfo.InvariantCulture) + 5).ToString(CultureInfo.InvariantCulture), parts[3]);
         var other = string.Join('-', app.UnitIds["bank"], parts[1], parts[2], parts[3]);
         foreach (var (cursor, code) in new[] { (forged, "cursor.forged"), (other, "cursor.other_unit"), ("abc", "cursor.malformed") })
         {
-            var problem = await JsonAsync(await user.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&after={cursor}"), HttpStatusCode.BadRequest);
-            Assert.Equal(code, problem.GetProperty("errors")[0].GetProperty("code").GetString());
+            var problem = await ProblemAsync(await user.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&after={cursor}"), HttpStatusCode.BadRequest);
+            Assert.Equal(code, problem.Errors[0].Code);
         }
 
         // The bank's own cursor is no good for the user unit either, even untouched.
         await app.GrantAsync("bank", "XZXK", ["XK_XDR_MC", "XK_WSH"]);
         using var bank = app.Unit("bank");
-        var bankCursor = (await JsonAsync(await bank.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&limit=1"))).GetProperty("next").GetString();
-        var refused = await JsonAsync(await user.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&after={bankCursor}"), HttpStatusCode.BadRequest);
-        Assert.Equal("cursor.other_unit", refused.GetProperty("errors")[0].GetProperty("code").GetString());
+        var bankCursor = (await JsonAsync<ChangePage>(await bank.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&limit=1"))).Next;
+        var refused = await ProblemAsync(await user.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&after={bankCursor}"), HttpStatusCode.BadRequest);
+        Assert.Equal("cursor.other_unit", refused.Errors[0].Code);
     }
 
     [Fact]
@@ -174,21 +180,21 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         record["CF_NR"] = "警告并处罚款3万元";
         await app.ReportAsync("source", "XZCF", record);
         var (changes, _) = await DrainAsync(user, start.Next);
-        Assert.DoesNotContain(changes, c => c.GetProperty("recordId").GetInt64() == licence[0]);
-        var mine = changes.Where(c => ids.Contains(c.GetProperty("recordId").GetInt64())).ToList();
-        Assert.Equal([(ids[1], "expired"), (ids[0], "corrected")], mine.Select(c => (c.GetProperty("recordId").GetInt64(), c.GetProperty("change").GetString())));
-        Assert.Equal(JsonValueKind.Null, mine[0].GetProperty("record").ValueKind);
-        Assert.All(mine[1].GetProperty("record").GetProperty("fields").EnumerateObject(), f => Assert.Contains(f.Name, GrantedFields));
-        Assert.Equal(company, mine[1].GetProperty("subjectCode").GetString());
+        Assert.DoesNotContain(changes, c => c.RecordId == licence[0]);
+        var mine = changes.Where(c => ids.Contains(c.RecordId)).ToList();
+        Assert.Equal([(ids[1], "expired"), (ids[0], "corrected")], mine.Select(c => (c.RecordId, c.Change)));
+        Assert.Null(mine[0].Record);
+        Assert.All(mine[1].Record!.Fields.Keys, f => Assert.Contains(f, GrantedFields));
+        Assert.Equal(company, mine[1].SubjectCode);
 
         using var source = app.Unit("source");
-        var withdrawn = await source.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new { sourceKey = record["CF_WSH"], reason = "决定已被撤销" });
+        var withdrawn = await source.PostAsJsonAsync("/api/v1/reports/XZCF/withdrawals", new WithdrawRequest(record["CF_WSH"], "决定已被撤销"));
         Assert.True(withdrawn.IsSuccessStatusCode, await withdrawn.Content.ReadAsStringAsync());
         await app.FeedReachesAsync([ids[0]]);
         var (all, end) = await DrainAsync(user, start.Next);
         Assert.Empty((await DrainAsync(user, end)).Changes);
-        var last = Assert.Single(all, c => c.GetProperty("recordId").GetInt64() == ids[0]);
-        Assert.Equal("withdrawn", last.GetProperty("change").GetString());
+        var last = Assert.Single(all, c => c.RecordId == ids[0]);
+        Assert.Equal("withdrawn", last.Change);
     }
 
     [Fact]
@@ -244,15 +250,15 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         Assert.Contains(definition.DocumentNumberField, after.Fields["JYYC"]);
     }
 
-    private static async Task<(List<JsonElement> Changes, string Next)> DrainAsync(HttpClient client, string? after)
+    private static async Task<(List<SharedChange> Changes, string Next)> DrainAsync(HttpClient client, string? after)
     {
-        var changes = new List<JsonElement>();
+        var changes = new List<SharedChange>();
         while (true)
         {
-            var page = await JsonAsync(await client.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&limit=500" + (after is null ? "" : $"&after={after}")));
-            changes.AddRange(page.GetProperty("changes").EnumerateArray());
-            after = page.GetProperty("next").GetString()!;
-            if (!page.GetProperty("hasMore").GetBoolean())
+            var page = await JsonAsync<ChangePage>(await client.GetAsync($"/api/v1/shared/changes?purpose={Purpose}&limit=500" + (after is null ? "" : $"&after={after}")));
+            changes.AddRange(page.Changes);
+            after = page.Next;
+            if (!page.HasMore)
             {
                 return (changes, after);
             }

@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using CreditShare.Core.Accounts;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Certificates;
 using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Infrastructure;
@@ -94,9 +95,9 @@ public class SharingApp : ReportingApp
         var response = await client.PostAsJsonAsync($"/api/v1/reports/{category}", records);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);
-        var result = JsonDocument.Parse(text).RootElement;
-        Assert.Equal(records.Length, result.GetProperty("accepted").GetInt32() + result.GetProperty("unchanged").GetInt32());
-        long[] ids = [.. result.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("recordId").GetInt64())];
+        var result = JsonSerializer.Deserialize<BatchResult>(text, JsonSerializerOptions.Web)!;
+        Assert.Equal(records.Length, result.Accepted + result.Unchanged);
+        long[] ids = [.. result.Records.Select(r => r.RecordId!.Value)];
         if (waitForFeed)
         {
             await FeedReachesAsync(ids);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Sharing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -69,12 +70,13 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         }
 
         var client = app.Unit("hooked");
-        var response = await client.PostAsJsonAsync("/api/v1/shared/webhooks", new { url = receiver.Url, categories = new[] { "XZCF" } });
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
-        var created = JsonDocument.Parse(text).RootElement;
-        return (client, created.GetProperty("id").GetInt32(), created.GetProperty("secret").GetString()!);
+        var response = await client.PostAsJsonAsync("/api/v1/shared/webhooks", new WebhookInput(receiver.Url, ["XZCF"]));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var created = (await response.Content.ReadFromJsonAsync<WebhookView>())!;
+        return (client, created.Id, created.Secret!);
     }
+
+    private static WebhookPayload Payload(byte[] body) => JsonSerializer.Deserialize<WebhookPayload>(body, JsonSerializerOptions.Web)!;
 
     private Task DeliverAsync() => app.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync(CancellationToken.None);
 
@@ -88,7 +90,7 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         await DeliverAsync();
 
         var received = receiver.Received.ToList();
-        Assert.Equal(ids, received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("change").GetProperty("recordId").GetInt64()));
+        Assert.Equal(ids, received.Select(r => Payload(r.Body).Change.RecordId));
         foreach (var (signature, delivery, body) in received)
         {
             Assert.True(WebhookSignature.Verify(secret, signature, body, app.Clock.GetUtcNow()), signature);
@@ -96,8 +98,8 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
             Assert.False(WebhookSignature.Verify("another-secret", signature, body, app.Clock.GetUtcNow()));
             Assert.False(WebhookSignature.Verify(secret, signature, body, app.Clock.GetUtcNow().AddMinutes(6)), "outside the replay window");
             Assert.NotNull(delivery);
-            var fields = JsonDocument.Parse(body).RootElement.GetProperty("change").GetProperty("record").GetProperty("fields");
-            Assert.All(fields.EnumerateObject(), f => Assert.Contains(f.Name, Granted));
+            var fields = Payload(body).Change.Record!.Fields;
+            Assert.All(fields.Keys, f => Assert.Contains(f, Granted));
             Assert.DoesNotContain("张三", System.Text.Encoding.UTF8.GetString(body));
         }
 
@@ -112,12 +114,12 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         Assert.Equal(4, receiver.Received.Count);
         app.Clock.Advance(TimeSpan.FromSeconds(61));
         await DeliverAsync();
-        var last = receiver.Received.Skip(2).Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("change").GetProperty("recordId").GetInt64()).ToList();
+        var last = receiver.Received.Skip(2).Select(r => Payload(r.Body).Change.RecordId).ToList();
         Assert.Equal([more[0], more[0], more[0], more[1]], last);
 
-        var history = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/shared/webhooks/{id}/deliveries")).RootElement.EnumerateArray()
-            .Where(d => d.GetProperty("recordId").GetInt64() == more[0]).OrderBy(d => d.GetProperty("attempt").GetInt32())
-            .Select(d => (d.GetProperty("attempt").GetInt32(), d.GetProperty("succeeded").GetBoolean(), d.GetProperty("statusCode").GetInt32())).ToList();
+        var history = (await client.GetFromJsonAsync<List<DeliveryView>>($"/api/v1/shared/webhooks/{id}/deliveries"))!
+            .Where(d => d.RecordId == more[0]).OrderBy(d => d.Attempt)
+            .Select(d => (d.Attempt, d.Succeeded, d.StatusCode)).ToList();
         Assert.Equal([(1, false, 500), (2, false, 500), (3, true, 200)], history);
         var audited = await app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
             db.SharedRecordAccesses.Where(a => a.Channel == "webhook").Select(a => a.RecordId)));
@@ -139,8 +141,8 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         }
 
         await DeliverAsync();
-        var subscription = JsonDocument.Parse(await client.GetStringAsync("/api/v1/shared/webhooks")).RootElement.EnumerateArray().Single(s => s.GetProperty("id").GetInt32() == id);
-        Assert.Equal("failing", subscription.GetProperty("status").GetString());
+        var subscription = (await client.GetFromJsonAsync<List<WebhookView>>("/api/v1/shared/webhooks"))!.Single(s => s.Id == id);
+        Assert.Equal("failing", subscription.Status);
         var attempts = receiver.Received.Count;
         app.Clock.Advance(TimeSpan.FromHours(2));
         await DeliverAsync();
@@ -149,7 +151,7 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         receiver.FailNext = 0;
         Assert.True((await client.PostAsync($"/api/v1/shared/webhooks/{id}/resume", null)).IsSuccessStatusCode);
         await DeliverAsync();
-        Assert.Equal(record, JsonDocument.Parse(receiver.Received.Last().Body).RootElement.GetProperty("change").GetProperty("recordId").GetInt64());
+        Assert.Equal(record, Payload(receiver.Received.Last().Body).Change.RecordId);
     }
 
     [Fact]
@@ -168,7 +170,7 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         var other = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<WebhookDispatcher>(app.Services);
         await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? app.Services.GetRequiredService<WebhookDispatcher>() : other).RunOnceAsync(CancellationToken.None)));
         await DeliverAsync();
-        var delivered = receiver.Received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("change").GetProperty("recordId").GetInt64()).ToList();
+        var delivered = receiver.Received.Select(r => Payload(r.Body).Change.RecordId).ToList();
         Assert.Equal(ids, delivered);
     }
 
@@ -189,11 +191,11 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         var (client, _, _) = await SubscribeAsync(receiver);
         using var _ = client;
         var response = await client.PostAsJsonAsync("/api/v1/shared/webhooks", new { url, categories = new[] { "XZCF" } });
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var problem = (await response.Content.ReadFromJsonAsync<ApiProblem>())!;
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(code, problem.GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal(code, problem.Errors[0].Code);
         var notGranted = await client.PostAsJsonAsync("/api/v1/shared/webhooks", new { url = receiver.Url, categories = new[] { "YZSX" } });
-        Assert.Equal("webhook.category_not_granted", JsonDocument.Parse(await notGranted.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Equal("webhook.category_not_granted", (await notGranted.Content.ReadFromJsonAsync<ApiProblem>())!.Errors[0].Code);
     }
 
     [Fact]
@@ -204,13 +206,13 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         {
             var response = await source.GetAsync(path);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-            Assert.Equal("sharing.not_data_user", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+            Assert.Equal("sharing.not_data_user", (await response.Content.ReadFromJsonAsync<ApiProblem>())!.Code);
         }
 
         // The refusal comes before the host name is looked up (which would otherwise answer webhook.host_unknown).
         var register = await source.PostAsJsonAsync("/api/v1/shared/webhooks", new { url = "https://no-such-host.invalid/hook", categories = new[] { "XZCF" } });
         Assert.Equal(HttpStatusCode.Forbidden, register.StatusCode);
-        Assert.Equal("sharing.not_data_user", JsonDocument.Parse(await register.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        Assert.Equal("sharing.not_data_user", (await register.Content.ReadFromJsonAsync<ApiProblem>())!.Code);
         Assert.Equal(HttpStatusCode.Forbidden, (await source.PostAsync("/api/v1/shared/webhooks/1/resume", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await source.DeleteAsync("/api/v1/shared/webhooks/1")).StatusCode);
     }

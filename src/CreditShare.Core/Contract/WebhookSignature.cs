@@ -1,26 +1,19 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CreditShare.Web.Features.Sharing;
+namespace CreditShare.Core.Contract;
 
-// What a receiver sees of a webhook: the API's shapes and the signature. Options, the address guard, the endpoints
-// and the dispatcher have files of their own (Webhook*.cs).
-
-public sealed record WebhookInput(string? Url, IReadOnlyList<string>? Categories);
-
-public sealed record WebhookView(int Id, string Url, IReadOnlyList<string> Categories, string Status, DateTimeOffset CreatedAt, int Attempts, DateTimeOffset? NextAttemptAt,
-    string? Secret = null);
-
-public sealed record DeliveryView(Guid DeliveryId, long RecordId, string Change, int Attempt, DateTimeOffset At, int? StatusCode, string? Error, bool Succeeded);
-
-/// <summary>The body pushed to a receiver: one change, exactly as the change feed carries it.</summary>
-public sealed record WebhookPayload(Guid DeliveryId, int SubscriptionId, DateTimeOffset SentAt, SharedChange Change);
-
-/// <summary>HMAC-SHA256 over "timestamp.body"; the receiver recomputes it and refuses timestamps outside the replay window.</summary>
+/// <summary>
+/// HMAC-SHA256 over "timestamp.body"; the receiver recomputes it and refuses timestamps outside the replay window.
+/// Here, not in the dispatcher, because receivers (the gateway, units' own systems, tests) verify with the same code.
+/// </summary>
 public static class WebhookSignature
 {
     public const string SignatureHeader = "X-CreditShare-Signature";
     public const string DeliveryHeader = "X-CreditShare-Delivery";
+
+    /// <summary>How old a signed timestamp a receiver should accept; documented with the signature.</summary>
+    public static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);
 
     public static string Sign(string secret, long timestamp, ReadOnlySpan<byte> body)
     {
@@ -41,7 +34,7 @@ public static class WebhookSignature
         }
 
         var age = now - DateTimeOffset.FromUnixTimeSeconds(timestamp);
-        if (age > WebhookOptions.ReplayWindow || age < -WebhookOptions.ReplayWindow)
+        if (age > ReplayWindow || age < -ReplayWindow)
         {
             return false;
         }
