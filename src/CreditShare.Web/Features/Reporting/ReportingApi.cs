@@ -19,7 +19,8 @@ public static class ReportingApi
     {
         var group = routes.MapGroup("/api/v1").WithTags("数据报送").RequireAuthorization(Policies.UnitSystem).ProducesProblems(401, 403);
         group.MapPost("/reports/{categoryCode}", SubmitAsync)
-            .Accepts<List<Dictionary<string, string>>>("application/json")
+            // Both media types: the framework answers 415 itself for a type not listed here, before the handler's reasons.
+            .Accepts<List<Dictionary<string, string>>>("application/json", "text/csv")
             .DocumentRawBody("text/csv", "application/json：记录数组，每条以字段代码为键；text/csv：首行为字段代码或中文名称，UTF-8 或 GBK", binary: false)
             .DocumentHeader("Idempotency-Key", "批次的幂等键：同一键重发返回首次的结果（replayed），用于另一内容的批次则 409", maxLength: 100)
             .WithName("submitReport").WithSummary("报送一批信用记录（JSON 记录数组或 CSV），逐条返回结果")
