@@ -37,7 +37,7 @@ public sealed class CreditReports(AppDbContext db, PublicRegister register, Audi
             SubjectCode = subject.Code,
             SubjectName = subject.Name,
             IssuedAt = now,
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(pdf)),
+            Sha256 = Core.Crypto.ContentDigest.Hex(pdf),
         });
         await db.SaveChangesAsync();
         // Public information, so not who asked: how many reports, from which address (the writer adds it).
@@ -56,7 +56,7 @@ public sealed class CreditReports(AppDbContext db, PublicRegister register, Audi
             return null;
         }
 
-        bool? matches = file is null ? null : Convert.ToHexStringLower(SHA256.HashData(file)) == report.Sha256;
+        bool? matches = file is null ? null : Core.Crypto.ContentDigest.Hex(file) == report.Sha256;
         return new ReportVerification(report.Number, report.IssuedAt, report.SubjectCode, report.SubjectName, report.Sha256, matches);
     }
 }

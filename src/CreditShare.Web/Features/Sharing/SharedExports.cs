@@ -63,7 +63,7 @@ public sealed class SharedExports(AppDbContext db, CatalogService catalog, Audit
             Purpose = purpose,
             Subject = described.Length > 300 ? described[..300] : described,
             RecordCount = records.Count,
-            ContentSha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
+            ContentSha256 = Core.Crypto.ContentDigest.Hex(content),
             RequestId = requestId,
         });
         await db.SaveChangesAsync();
