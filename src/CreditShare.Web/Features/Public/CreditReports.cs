@@ -29,7 +29,7 @@ public sealed class CreditReports(AppDbContext db, PublicRegister register, Audi
         var now = time.GetUtcNow();
         var number = $"XYBG{now.ToOffset(TimeSpan.FromHours(8)):yyyyMMdd}{RandomNumberGenerator.GetString("0123456789", 10)}";
         var code = RandomNumberGenerator.GetString(CodeAlphabet, 8);
-        var pdf = ReportPdf.Render(subject, number, code, now, $"{verifyBaseUrl.TrimEnd('/')}/public/reports/verify?number={number}&code={code}");
+        var pdf = CreditReportPdf.Render(subject, number, code, now, $"{verifyBaseUrl.TrimEnd('/')}/public/reports/verify?number={number}&code={code}");
         db.CreditReports.Add(new CreditReport
         {
             Number = number,
