@@ -43,7 +43,7 @@ public class ValidationBenchmarks
             ["CF_SJLYDM"] = "91440300708461136T",
         };
         penaltyBytes = Encoding.UTF8.GetBytes(string.Join('\u001f', penalty.Select(kv => $"{kv.Key}={kv.Value}")));
-        chainKey = new AuditChainKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(AuditChainKey.KeyBytes));
+        chainKey = new AuditChainKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(CreditShare.Core.Crypto.CryptoProfiles.Current.MacKeyBytes));
         facts = new AuditFacts(42, DateTimeOffset.UnixEpoch, 1000, "reporter", "91440300708461136T", "10.0.0.1", "record:1", "执法检查", "success", 1, null);
     }
 

@@ -206,7 +206,7 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         var download = await page.RunAndWaitForDownloadAsync(() => row.GetByRole(AriaRole.Link, new() { Name = "下载模板" }).ClickAsync());
         Assert.EndsWith(".xlsx", download.SuggestedFilename);
         var templatePath = await download.PathAsync();
-        var (templateRows, templateErrors) = CreditShare.Web.Features.Reporting.Workbooks.Read(File.OpenRead(templatePath), CreditShare.Core.Catalog.BuiltInCatalog.Penalty);
+        var (templateRows, templateErrors) = CreditShare.Web.Documents.Workbooks.Read(File.OpenRead(templatePath), CreditShare.Core.Catalog.BuiltInCatalog.Penalty);
         Assert.Empty(templateErrors);
         Assert.Empty(templateRows!);
 
@@ -215,7 +215,7 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         var bad = CreditShare.Web.Tests.TestRecords.Penalty(CreditShare.Web.Tests.TestRecords.Next());
         bad["CF_NR_FK"] = null;
         var upload = Path.Combine(Path.GetTempPath(), $"penalties-{Guid.NewGuid():N}.xlsx");
-        await File.WriteAllBytesAsync(upload, CreditShare.Web.Features.Reporting.Workbooks.ErrorWorkbook(CreditShare.Core.Catalog.BuiltInCatalog.Penalty, [(good, []), (bad, [])]));
+        await File.WriteAllBytesAsync(upload, CreditShare.Web.Documents.Workbooks.ErrorWorkbook(CreditShare.Core.Catalog.BuiltInCatalog.Penalty, [(good, []), (bad, [])]));
         await row.GetByRole(AriaRole.Link, new() { Name = "上传文件" }).ClickAsync();
         await page.Locator("input[type=file]").SetInputFilesAsync(upload);
         await page.GetByRole(AriaRole.Button, new() { Name = "上传并报送" }).ClickAsync();
@@ -224,7 +224,7 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await Assertions.Expect(page.Locator("#rejected-rows")).ToContainTextAsync("罚款金额（万元）为必填项");
         await BrowserFixture.ScreenshotAsync(page, "batch-result");
         var errors = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "下载错误工作簿" }).ClickAsync());
-        var (returned, _) = CreditShare.Web.Features.Reporting.Workbooks.Read(File.OpenRead(await errors.PathAsync()), CreditShare.Core.Catalog.BuiltInCatalog.Penalty);
+        var (returned, _) = CreditShare.Web.Documents.Workbooks.Read(File.OpenRead(await errors.PathAsync()), CreditShare.Core.Catalog.BuiltInCatalog.Penalty);
         Assert.Equal(bad["CF_WSH"], Assert.Single(returned!)["CF_WSH"]);
 
         // Fix the rejected row in place with the generated form.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using CreditShare.Core.Crypto;
 
 namespace CreditShare.Core.Audit;
 
@@ -223,6 +224,13 @@ public sealed class AuditChainWalk
         }
         else
         {
+            if (AlgorithmTag.Of(keyId) != key.Algorithm)
+            {
+                // Fail closed: a seal of another algorithm (or none named) is never checked with this one.
+                return new ChainBreak(facts.Sequence, "algorithm",
+                    $"记录的签名算法（{AlgorithmTag.Of(keyId) ?? keyId}）不是本平台密码配置所用的算法（{key.Algorithm}）：记录被伪造，或由另一套密码配置写入");
+            }
+
             if (keyId != key.Id)
             {
                 return new ChainBreak(facts.Sequence, "key",
@@ -245,7 +253,7 @@ public sealed class AuditChainWalk
 
 /// <summary>
 /// Where and why the chain is broken: <paramref name="Reason"/> is a stable code (missing, reordered, previous_hash,
-/// hash, key, unkeyed, checkpoint_mismatch, truncated, checkpoint_signature, archive_signature, archive_unsigned) and
+/// hash, algorithm, key, unkeyed, checkpoint_mismatch, truncated, checkpoint_signature, archive_signature, archive_unsigned) and
 /// <paramref name="Message"/> says it in Chinese.
 /// </summary>
 public sealed record ChainBreak(long Sequence, string Reason, string Message)

@@ -4,7 +4,8 @@ using System.Text;
 namespace CreditShare.Core.Contract;
 
 /// <summary>
-/// HMAC-SHA256 over "timestamp.body"; the receiver recomputes it and refuses timestamps outside the replay window.
+/// The crypto profile's MAC over "timestamp.body", named by its algorithm: <c>t=&lt;unix&gt;,hmac-sha256=&lt;hex&gt;</c>. The
+/// receiver recomputes it with the algorithm named and refuses timestamps outside the replay window.
 /// Here, not in the dispatcher, because receivers (the gateway, units' own systems, tests) verify with the same code.
 /// </summary>
 public static class WebhookSignature
@@ -21,14 +22,17 @@ public static class WebhookSignature
         var message = new byte[prefix.Length + body.Length];
         prefix.CopyTo(message, 0);
         body.CopyTo(message.AsSpan(prefix.Length));
-        return $"t={timestamp},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message))}";
+        var profile = Crypto.CryptoProfiles.Current;
+        var mac = new byte[profile.MacBytes];
+        profile.Mac(Encoding.UTF8.GetBytes(secret), message, mac);
+        return $"t={timestamp},{profile.MacAlgorithm}={Convert.ToHexStringLower(mac)}";
     }
 
     /// <summary>What a receiver does: the signature matches and the timestamp is within the replay window of its clock.</summary>
     public static bool Verify(string secret, string? header, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
         var parts = (header ?? "").Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
-        if (!parts.TryGetValue("t", out var t) || !long.TryParse(t, out var timestamp) || !parts.ContainsKey("v1"))
+        if (!parts.TryGetValue("t", out var t) || !long.TryParse(t, out var timestamp) || !parts.ContainsKey(Crypto.CryptoProfiles.Current.MacAlgorithm))
         {
             return false;
         }

@@ -164,10 +164,10 @@ internal sealed class SubjectConfiguration : IEntityTypeConfiguration<Subject>
     public void Configure(EntityTypeBuilder<Subject> builder)
     {
         builder.Property(s => s.Uscc).HasMaxLength(18);
-        builder.Property(s => s.IdentityHash).HasMaxLength(64);
+        builder.Property(s => s.IdentityHash).HasMaxLength(100);
         builder.Property(s => s.IdentityCipher).HasMaxLength(200);
         builder.Property(s => s.Name).HasMaxLength(200);
-        builder.Property(s => s.Key).HasMaxLength(64);
+        builder.Property(s => s.Key).HasMaxLength(100);
         builder.HasIndex(s => s.Key).IsUnique();
         builder.Property(s => s.RegistrationNumber).HasMaxLength(50);
         builder.HasIndex(s => s.RegistrationNumber).HasFilter("\"RegistrationNumber\" IS NOT NULL");

@@ -254,7 +254,7 @@ public static class Cli
         var key = Path.Combine(directory, $"{name}.key");
         var pkcs12 = Path.Combine(directory, $"{name}.pfx");
         File.WriteAllText(certificate, credential.CertificatePem);
-        CertificateAuthority.WritePrivate(key, credential.PrivateKeyPem);
+        Crypto.KeyFiles.WritePrivate(key, credential.PrivateKeyPem);
         File.WriteAllBytes(pkcs12, credential.Pkcs12);
         return (certificate, key, pkcs12);
     }

@@ -52,7 +52,7 @@ public static class DataProtectionSetup
         using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(10));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(certificatePath))!);
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-        Features.Certificates.CertificateAuthority.WritePrivate(keyPath, rsa.ExportPkcs8PrivateKeyPem());
+        Crypto.KeyFiles.WritePrivate(keyPath, rsa.ExportPkcs8PrivateKeyPem());
     }
 
     public sealed class DataProtectionCertificate

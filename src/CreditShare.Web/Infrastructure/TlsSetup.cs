@@ -73,7 +73,7 @@ public static class TlsSetup
             using var ca = new CertificateAuthority(Microsoft.Extensions.Options.Options.Create(new CertificateAuthorityOptions { CertificatePath = caCert, KeyPath = caKey }));
             using var server = ca.IssueServerCertificate(["localhost"], now);
             File.WriteAllText(serverCert, server.ExportCertificatePem());
-            CertificateAuthority.WritePrivate(serverKey, server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+            Crypto.KeyFiles.WritePrivate(serverKey, Crypto.KeyFiles.PrivateKeyPem(server));
         }
 
         if (paths.TryGetValue(DataProtectionSetup.CertificatePathKey, out var dpCert) && paths.TryGetValue(DataProtectionSetup.KeyPathKey, out var dpKey)

@@ -14,7 +14,7 @@ public class WebhookSignatureTests
         // HMAC-SHA256("secret", "1780000000." + body), as a receiver in any language computes it.
         var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes("secret"),
             (byte[])[.. Encoding.UTF8.GetBytes("1780000000."), .. Body]));
-        Assert.Equal($"t=1780000000,v1={expected}", WebhookSignature.Sign("secret", 1_780_000_000, Body));
+        Assert.Equal($"t=1780000000,hmac-sha256={expected}", WebhookSignature.Sign("secret", 1_780_000_000, Body));
         Assert.Equal(("X-CreditShare-Signature", "X-CreditShare-Delivery"), (WebhookSignature.SignatureHeader, WebhookSignature.DeliveryHeader));
     }
 

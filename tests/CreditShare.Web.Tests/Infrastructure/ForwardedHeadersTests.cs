@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using CreditShare.Core.Crypto;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Certificates;
 using Microsoft.EntityFrameworkCore;

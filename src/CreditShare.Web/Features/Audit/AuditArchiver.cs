@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using CreditShare.Core.Audit;
 using CreditShare.Web.Data;
@@ -117,7 +116,7 @@ public sealed class AuditArchiver(AppDbContext db, AuditWriter audit, TimeProvid
                 ToSequence = entries[^1].Sequence,
                 ToHash = entries[^1].Hash,
                 FileName = name,
-                FileSha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(read, cancellationToken)),
+                FileSha256 = await Core.Crypto.ContentDigest.HexAsync(read, cancellationToken),
                 // Milliseconds, stored exactly by both databases, so the signature survives the round trip.
                 CreatedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero),
                 KeyId = key.Id,

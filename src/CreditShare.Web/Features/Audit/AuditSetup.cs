@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CreditShare.Core.Audit;
 using Microsoft.Extensions.Options;
 
@@ -27,12 +26,7 @@ public static class AuditSetup
     /// <summary>Makes a throwaway chain key for Development under data/keys (never in the repository).</summary>
     public static IReadOnlyDictionary<string, string?> EnsureDevelopmentKey(string directory)
     {
-        var path = Path.Combine(directory, "audit-chain.key");
-        if (!File.Exists(path))
-        {
-            Certificates.CertificateAuthority.WritePrivate(path, $"{Convert.ToBase64String(RandomNumberGenerator.GetBytes(AuditChainKey.KeyBytes))}\n");
-        }
-
-        return new Dictionary<string, string?> { ["Audit:ChainKey"] = File.ReadAllText(path).Trim() };
+        var key = Infrastructure.Crypto.KeyFiles.EnsureRandomKeys(Path.Combine(directory, "audit-chain.key"), Core.Crypto.CryptoProfiles.Current.MacKeyBytes)[0];
+        return new Dictionary<string, string?> { ["Audit:ChainKey"] = key };
     }
 }

@@ -206,8 +206,8 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
     public static string SharedDetail(string? detail, SharedRecords shared)
     {
         var ids = string.Join(',', shared.RecordIds.Distinct().Order());
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ids)));
-        var facts = $"unit={shared.UnitId};channel={shared.Channel};records={shared.RecordIds.Distinct().Count()};ids_sha256={hash}";
+        var hash = Core.Crypto.ContentDigest.Hex(System.Text.Encoding.UTF8.GetBytes(ids));
+        var facts = $"unit={shared.UnitId};channel={shared.Channel};records={shared.RecordIds.Distinct().Count()};ids_{Core.Crypto.ContentDigest.Algorithm}={hash}";
         // The facts first: a long detail is clipped at its end, never these.
         return string.IsNullOrEmpty(detail) ? facts : $"{facts};{detail}";
     }

@@ -2,10 +2,12 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CreditShare.Core;
+using CreditShare.Core.Crypto;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
+using CreditShare.Web.Infrastructure.Crypto;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -62,33 +64,22 @@ public sealed class CertificateAuthority : IDisposable
     /// <summary>Makes a new self-signed CA and writes it as PEM; used by the Development seed and by operators once.</summary>
     public static void CreateCa(string certificatePath, string keyPath, string commonName, DateTimeOffset now)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        var request = new CertificateRequest($"CN={commonName}, O=CreditShare", key, HashAlgorithmName.SHA384);
+        using var key = Profile.NewCertificateKey(CertificateUse.Authority);
+        var request = key.Request(new X500DistinguishedName($"CN={commonName}, O=CreditShare"));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         using var ca = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(20));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(certificatePath))!);
         File.WriteAllText(certificatePath, ca.ExportCertificatePem());
-        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
-    }
-
-    /// <summary>Writes a secret file readable by its owner only.</summary>
-    public static void WritePrivate(string path, string content)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, content);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        KeyFiles.WritePrivate(keyPath, key.ExportPrivateKeyPem());
     }
 
     /// <summary>A TLS server certificate for the given host names, signed by this CA (Development and tests).</summary>
     public X509Certificate2 IssueServerCertificate(IEnumerable<string> dnsNames, DateTimeOffset now)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost, O=CreditShare", key, HashAlgorithmName.SHA256);
+        using var key = Profile.NewCertificateKey(CertificateUse.Server);
+        var request = key.Request(new X500DistinguishedName("CN=localhost, O=CreditShare"));
         var san = new SubjectAlternativeNameBuilder();
         foreach (var name in dnsNames)
         {
@@ -100,24 +91,24 @@ public sealed class CertificateAuthority : IDisposable
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        using var cert = request.Create(caWithKey, now.AddDays(-1), now.AddYears(2), RandomSerial());
-        return cert.CopyWithPrivateKey(key);
+        using var cert = Profile.Issue(request, caWithKey, now.AddDays(-1), now.AddYears(2), RandomSerial());
+        return key.Attach(cert);
     }
 
     /// <summary>Signs a client certificate for a unit; the unit's USCC is the subject's CN and serialNumber.</summary>
-    public (X509Certificate2 Certificate, ECDsa Key) SignClientCertificate(Unit unit, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    public (X509Certificate2 Certificate, CertificateKey Key) SignClientCertificate(Unit unit, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = Profile.NewCertificateKey(CertificateUse.Client);
         var subject = new X500DistinguishedNameBuilder();
         subject.AddCountryOrRegion("CN");
         subject.AddOrganizationName(unit.Name);
         subject.AddCommonName(unit.Uscc);
-        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
+        var request = key.Request(subject.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
-        var certificate = request.Create(caWithKey, notBefore, notAfter, RandomSerial());
+        var certificate = Profile.Issue(request, caWithKey, notBefore, notAfter, RandomSerial());
         return (certificate, key);
     }
 
@@ -130,8 +121,13 @@ public sealed class CertificateAuthority : IDisposable
             builder.AddEntry(Convert.FromHexString(serial), at, X509RevocationReason.Unspecified);
         }
 
-        return builder.Build(caWithKey, crlNumber.Value, now.AddDays(7), HashAlgorithmName.SHA384, thisUpdate: now);
+        return Profile.SignCrl(builder, caWithKey, crlNumber.Value, now.AddDays(7), now);
     }
+
+    /// <summary>The fingerprint stored for an issued certificate and compared with the one a client presents.</summary>
+    public static string Thumbprint(X509Certificate2 certificate) => Profile.Thumbprint(certificate);
+
+    private static ICryptoProfile Profile => CryptoProfiles.Current;
 
     private static byte[] RandomSerial()
     {
@@ -186,7 +182,7 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
             var record = new IssuedCertificate
             {
                 SerialNumber = certificate.SerialNumber,
-                Thumbprint = certificate.GetCertHashString(HashAlgorithmName.SHA256),
+                Thumbprint = CertificateAuthority.Thumbprint(certificate),
                 UnitId = unit!.Id,
                 Subject = certificate.Subject,
                 NotBefore = certificate.NotBefore.ToUniversalTime(),
@@ -205,7 +201,7 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
             return Outcome<IssuedCredential>.Ok(new IssuedCredential(
                 IssuedCertificateView.From(record, time.GetUtcNow()),
                 certificate.ExportCertificatePem(),
-                key.ExportPkcs8PrivateKeyPem(),
+                key.ExportPrivateKeyPem(),
                 withKey.Export(X509ContentType.Pkcs12, password),
                 password));
         }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
@@ -120,7 +119,7 @@ public static class MachineAccess
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var presented = context.ClientCertificate;
         var serial = presented.SerialNumber;
-        var thumbprint = presented.GetCertHashString(HashAlgorithmName.SHA256);
+        var thumbprint = CertificateAuthority.Thumbprint(presented);
         var found = await db.IssuedCertificates.AsNoTracking().Where(c => c.SerialNumber == serial)
             .Join(db.Units, c => c.UnitId, u => u.Id, (c, u) => new { Certificate = c, Unit = u })
             .FirstOrDefaultAsync();

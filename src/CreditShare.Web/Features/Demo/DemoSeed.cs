@@ -133,7 +133,7 @@ public static class DemoSeed
         await GrantDemoSharingAsync(services, unitIds);
         report.AppendLine("演示共享授权：发改委（行政处罚、行政许可，含政务共享字段）、宁夏银行（行政处罚公开字段），由 querier 申请、reviewer 批准。");
 
-        CertificateAuthority.WritePrivate(CredentialsFile, report.ToString());
+        Infrastructure.Crypto.KeyFiles.WritePrivate(CredentialsFile, report.ToString());
         logger.LogInformation("Demo data created; credentials in {File}", Path.GetFullPath(CredentialsFile));
     }
 

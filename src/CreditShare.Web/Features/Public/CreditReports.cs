@@ -30,7 +30,7 @@ public sealed class CreditReports(AppDbContext db, PublicRegister register, Audi
         var now = time.GetUtcNow();
         var number = $"XYBG{ProvincialTime.ToBeijing(now):yyyyMMdd}{RandomNumberGenerator.GetString("0123456789", 10)}";
         var code = RandomNumberGenerator.GetString(CodeAlphabet, 8);
-        var pdf = ReportPdf.Render(subject, number, code, now, $"{verifyBaseUrl.TrimEnd('/')}/public/reports/verify?number={number}&code={code}");
+        var pdf = CreditReportPdf.Render(subject, number, code, now, $"{verifyBaseUrl.TrimEnd('/')}/public/reports/verify?number={number}&code={code}");
         db.CreditReports.Add(new CreditReport
         {
             Number = number,
@@ -38,7 +38,7 @@ public sealed class CreditReports(AppDbContext db, PublicRegister register, Audi
             SubjectCode = subject.Code,
             SubjectName = subject.Name,
             IssuedAt = now,
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(pdf)),
+            Sha256 = Core.Crypto.ContentDigest.Hex(pdf),
         });
         await db.SaveChangesAsync();
         // Public information, so not who asked: how many reports, from which address (the writer adds it).
@@ -57,7 +57,7 @@ public sealed class CreditReports(AppDbContext db, PublicRegister register, Audi
             return null;
         }
 
-        bool? matches = file is null ? null : Convert.ToHexStringLower(SHA256.HashData(file)) == report.Sha256;
+        bool? matches = file is null ? null : Core.Crypto.ContentDigest.Hex(file) == report.Sha256;
         return new ReportVerification(report.Number, report.IssuedAt, report.SubjectCode, report.SubjectName, report.Sha256, matches);
     }
 }

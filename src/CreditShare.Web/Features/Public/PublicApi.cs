@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using CreditShare.Web.Infrastructure;
 using Microsoft.Net.Http.Headers;
@@ -71,7 +70,7 @@ public static class PublicApi
     private static IResult Cached<T>(HttpContext http, T value)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(value, http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
-        var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"");
+        var etag = new EntityTagHeaderValue($"\"{Core.Crypto.ContentDigest.Hex(body)[..32]}\"");
         http.Response.Headers.CacheControl = "public, max-age=300";
         http.Response.Headers.ETag = etag.ToString();
         var sent = http.Request.GetTypedHeaders().IfNoneMatch;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CreditShare.Core;
 using CreditShare.Core.Contract;
 using CreditShare.Web.Data;
+using CreditShare.Web.Documents;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Infrastructure;

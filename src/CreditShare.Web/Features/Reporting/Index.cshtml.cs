@@ -1,4 +1,5 @@
 using CreditShare.Web.Data;
+using CreditShare.Web.Documents;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;

@@ -30,7 +30,7 @@ internal sealed class RecordContent(CategoryDefinition category, PersonalDataPro
         }
 
         // Keyed, so the hash of a record with an ID number in it cannot be brute-forced from the database alone.
-        return protector.LookupHash(canonical.ToString());
+        return protector.KeyedHash(canonical.ToString());
     }
 
     public string Stored(IReadOnlyDictionary<string, string> values)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using CreditShare.Core;
 using CreditShare.Core.Catalog;
@@ -71,7 +70,7 @@ public sealed class ReportingService(
     /// <summary>China Standard Time: "not in the future" and decision dates are judged by the provincial calendar.</summary>
     public DateOnly Today => ProvincialTime.Today(time);
 
-    public static string HashBody(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
+    public static string HashBody(ReadOnlySpan<byte> body) => Core.Crypto.ContentDigest.Hex(body);
 
     public async Task<Outcome<BatchResult>> SubmitAsync(Submitter who, string categoryCode, IReadOnlyList<IReadOnlyDictionary<string, string?>> rows,
         string? idempotencyKey, string requestHash, CancellationToken cancellationToken = default)

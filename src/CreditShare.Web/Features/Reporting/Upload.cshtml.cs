@@ -2,6 +2,7 @@ using CreditShare.Core;
 using CreditShare.Core.Catalog;
 using CreditShare.Core.Reporting;
 using CreditShare.Web.Data;
+using CreditShare.Web.Documents;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;

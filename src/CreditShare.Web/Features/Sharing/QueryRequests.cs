@@ -347,7 +347,7 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
                     FileName = Path.GetFileName(file.FileName) is { Length: > 0 and <= 200 } clean ? clean : name,
                     ContentType = contentType,
                     Size = file.Content.Length,
-                    Sha256 = Convert.ToHexStringLower(SHA256.HashData(file.Content)),
+                    Sha256 = Core.Crypto.ContentDigest.Hex(file.Content),
                     StoredName = name,
                     UploadedBy = by,
                     UploadedAt = now,

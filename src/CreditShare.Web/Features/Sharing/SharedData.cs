@@ -51,7 +51,7 @@ public readonly record struct FeedPosition(long Tx, long Id)
     }
 
     private static string Mac(int unitId, long tx, long id, PersonalDataProtector protector) =>
-        protector.LookupHash(string.Create(CultureInfo.InvariantCulture, $"feed-cursor:{unitId}:{tx}:{id}"))[..16];
+        protector.KeyedHash(string.Create(CultureInfo.InvariantCulture, $"feed-cursor:{unitId}:{tx}:{id}"))[..16];
 }
 
 /// <summary>

@@ -4,10 +4,9 @@ using CreditShare.Core;
 using CreditShare.Core.Codes;
 using CreditShare.Core.Contract;
 using CreditShare.Web.Data;
+using CreditShare.Web.Documents;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
-using CreditShare.Web.Features.Public;
-using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Infrastructure;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -65,7 +64,7 @@ public sealed class SharedExports(AppDbContext db, CatalogService catalog, Audit
             Purpose = purpose,
             Subject = described.Length > 300 ? described[..300] : described,
             RecordCount = records.Count,
-            ContentSha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
+            ContentSha256 = Core.Crypto.ContentDigest.Hex(content),
             RequestId = requestId,
         });
         await db.SaveChangesAsync();

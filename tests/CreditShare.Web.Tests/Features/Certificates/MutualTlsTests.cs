@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using CreditShare.Core.Crypto;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Certificates;
 using CreditShare.Web.Features.Units;

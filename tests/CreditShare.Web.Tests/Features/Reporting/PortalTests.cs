@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using CreditShare.Core.Accounts;
 using CreditShare.Core.Catalog;
-using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Documents;
 using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Web.Tests.Features.Reporting;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using CreditShare.Core.Accounts;
 using CreditShare.Core.Catalog;
-using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Documents;
 using CreditShare.Web.Features.Units;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using CreditShare.Core;
 using CreditShare.Core.Catalog;
-using CreditShare.Web.Features.Reporting;
+using CreditShare.Web.Documents;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 

@@ -5,7 +5,7 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
-namespace CreditShare.Web.Features.Reporting;
+namespace CreditShare.Web.Documents;
 
 /// <summary>
 /// Excel workbooks of the reporting portal: the template generated from the catalog (Chinese headers, a hint row,
