@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using CreditShare.Core;
 using CreditShare.Core.Accounts;
+using CreditShare.Core.Sharing;
 using CreditShare.Core.Units;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
@@ -363,7 +364,7 @@ public sealed class AccountAdministration(StaffUserManager users, AppDbContext d
             var fits = role switch
             {
                 StaffRoles.Reporter => unit.Roles.HasFlag(UnitRoles.Source),
-                StaffRoles.UserUnitQuerier => (unit.Roles & (UnitRoles.User | UnitRoles.CreditAgency | UnitRoles.FinancialInstitution)) != 0,
+                StaffRoles.UserUnitQuerier => UnitKinds.IsDataUser(unit.Roles),
                 _ => unit.Roles.HasFlag(UnitRoles.Center),
             };
             if (!fits)
