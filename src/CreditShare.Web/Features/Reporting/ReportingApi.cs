@@ -1,7 +1,7 @@
 using System.Globalization;
 using CreditShare.Core;
-using CreditShare.Core.Units;
 using CreditShare.Core.Contract;
+using CreditShare.Core.Units;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;

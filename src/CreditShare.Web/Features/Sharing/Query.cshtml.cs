@@ -1,8 +1,8 @@
 using CreditShare.Core;
 using CreditShare.Core.Catalog;
 using CreditShare.Core.Codes;
-using CreditShare.Core.Sharing;
 using CreditShare.Core.Contract;
+using CreditShare.Core.Sharing;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;

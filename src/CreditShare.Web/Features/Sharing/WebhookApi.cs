@@ -1,6 +1,6 @@
-using CreditShare.Core.Contract;
 using System.Security.Cryptography;
 using CreditShare.Core;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Subjects;

@@ -1,6 +1,6 @@
-using CreditShare.Core.Contract;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Certificates;

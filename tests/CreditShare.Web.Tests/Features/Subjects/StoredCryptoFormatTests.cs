@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using CreditShare.Web.Features.Sharing;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Tests.Features.Reporting;
 using Microsoft.EntityFrameworkCore;
