@@ -16,6 +16,53 @@ public static class BuiltInCatalog
 
     public static IReadOnlyList<string> IdTypes { get; } = ["身份证", "护照号", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"];
 
+    /// <summary>Other names of the ID kinds, and their GA/T 517 codes, as departments' systems send them.</summary>
+    public static IReadOnlyList<ValueAlias> IdTypeAliases { get; } =
+    [
+        new("居民身份证", "身份证"), new("身份证号", "身份证"), new("身份证号码", "身份证"), new("二代身份证", "身份证"), new("111", "身份证"),
+        new("护照", "护照号"), new("普通护照", "护照号"), new("414", "护照号"),
+        new("港澳居民来往内地通行证号", "港澳居民来往内地通行证"), new("回乡证", "港澳居民来往内地通行证"), new("516", "港澳居民来往内地通行证"),
+        new("台湾居民来往大陆通行证号", "台湾居民来往大陆通行证"), new("台胞证", "台湾居民来往大陆通行证"), new("511", "台湾居民来往大陆通行证"),
+        new("外国人永久居留证", "外国人永久居留身份证"), new("553", "外国人永久居留身份证"),
+    ];
+
+    /// <summary>Older and shorter names of the subject kinds (the 2016 and 2019 templates said 法人及其他组织).</summary>
+    public static IReadOnlyList<ValueAlias> SubjectTypeAliases { get; } =
+    [
+        new("法人及其他组织", SubjectTypes.LegalPersonLabel), new("法人和其他组织", SubjectTypes.LegalPersonLabel),
+        new("法人和非法人组织", SubjectTypes.LegalPersonLabel), new("法人", SubjectTypes.LegalPersonLabel), new("非法人组织", SubjectTypes.LegalPersonLabel),
+        new("个人", SubjectTypes.NaturalPersonLabel), new("个体户", SubjectTypes.IndividualBusinessLabel),
+    ];
+
+    /// <summary>
+    /// 当前状态 as systems code it: 1/2, and the events that end a licence, which all mean 无效 (the word received is kept
+    /// in the record's provenance as the reason).
+    /// </summary>
+    public static IReadOnlyList<ValueAlias> LicenceStatusAliases { get; } =
+    [
+        new("1", "有效"), new("正常", "有效"), new("存续", "有效"),
+        new("2", "无效"), new("撤销", "无效"), new("注销", "无效"), new("吊销", "无效"), new("撤回", "无效"), new("失效", "无效"), new("过期", "无效"),
+    ];
+
+    /// <summary>The day the revised 行政处罚法 (2021) took effect, with its new categories.</summary>
+    public static readonly DateOnly PenaltyLaw2021 = new(2021, 7, 15);
+
+    /// <summary>
+    /// 处罚类别 as departments write them: short forms of today's categories, and the categories of the 1996 law (art. 8)
+    /// for decisions taken before it was revised. Its 暂扣或者吊销许可证 / 执照 does not say which of today's two it was,
+    /// so it is kept as 其他 with its wording rather than guessed.
+    /// </summary>
+    public static IReadOnlyList<ValueAlias> PenaltyTypeAliases { get; } =
+    [
+        new("暂扣许可证", "暂扣许可证件"), new("暂扣执照", "暂扣许可证件"), new("暂扣营业执照", "暂扣许可证件"),
+        new("吊销许可证", "吊销许可证件"), new("吊销执照", "吊销许可证件"), new("吊销营业执照", "吊销许可证件"),
+        new("没收违法所得、没收非法财物", "没收违法所得;没收非法财物"),
+        new("暂扣或者吊销许可证、暂扣或者吊销执照", "其他（暂扣或者吊销许可证、暂扣或者吊销执照）", PenaltyLaw2021),
+        new("暂扣或者吊销许可证", "其他（暂扣或者吊销许可证）", PenaltyLaw2021),
+        new("暂扣或者吊销执照", "其他（暂扣或者吊销执照）", PenaltyLaw2021),
+        new("法律、行政法规规定的其他行政处罚", "其他（法律、行政法规规定的其他行政处罚）", PenaltyLaw2021),
+    ];
+
     private static FieldDefinition F(string code, string label, bool required = false, int max = 200) =>
         new() { Code = code, Label = label, Required = required, MaxLength = max };
 
@@ -28,7 +75,14 @@ public static class BuiltInCatalog
     private static FieldDefinition Choice(string code, string label, IReadOnlyList<string> values, bool required = false) =>
         new() { Code = code, Label = label, Required = required, MaxLength = 64, Type = FieldType.Enum, AllowedValues = values };
 
-    private static FieldDefinition IdType(string code, string label) => Choice(code, label, IdTypes) with { Sharing = SharingScope.Government };
+    private static FieldDefinition IdType(string code, string label) =>
+        Choice(code, label, IdTypes) with { Sharing = SharingScope.Government, Aliases = IdTypeAliases };
+
+    private static FieldDefinition SubjectKind(string code, string label) =>
+        Choice(code, label, SubjectTypes.Labels, required: true) with { Aliases = SubjectTypeAliases };
+
+    private static FieldDefinition Amount(string code, string label) =>
+        new() { Code = code, Label = label, Type = FieldType.Decimal, MaxLength = 20, Unit = "万元" };
 
     private static FieldDefinition IdNumber(string code, string label) =>
         F(code, label, max: 64) with { Sharing = SharingScope.Government, Personal = true };
@@ -37,10 +91,10 @@ public static class BuiltInCatalog
     private static IEnumerable<FieldDefinition> PartyFields(string p) =>
     [
         F($"{p}_XDR_MC", "行政相对人名称", required: true),
-        Choice($"{p}_XDR_LB", "行政相对人类别", SubjectTypes.Labels, required: true),
+        SubjectKind($"{p}_XDR_LB", "行政相对人类别"),
         Uscc($"{p}_XDR_SHXYM", "统一社会信用代码"),
         F($"{p}_XDR_GSZC", "工商注册号", max: 50),
-        F($"{p}_XDR_ZZJG", "组织机构代码", max: 9),
+        F($"{p}_XDR_ZZJG", "组织机构代码", max: 9) with { Format = FieldFormat.OrganizationCode },
         F($"{p}_XDR_SWDJ", "税务登记号", max: 50),
         F($"{p}_XDR_SYDW", "事业单位证书号", max: 50),
         F($"{p}_XDR_SHZZ", "社会组织登记证号", max: 50),
@@ -85,17 +139,17 @@ public static class BuiltInCatalog
         [
             .. PartyFields("XK"),
             F("XK_XKWS", "行政许可决定文书名称", required: true, max: 64),
-            F("XK_WSH", "行政许可决定文书号", required: true, max: 64) with { Hint = "无文书号时填写许可编号" },
+            F("XK_WSH", "行政许可决定文书号", required: true, max: 128) with { Hint = "无文书号时填写许可编号" },
             Choice("XK_XKLB", "许可类别", LicenceTypes, required: true),
             F("XK_XKZS", "许可证书名称", max: 64),
             F("XK_XKBH", "许可编号", max: 64),
             F("XK_NR", "许可内容", required: true, max: 4000),
             Date("XK_JDRQ", "许可决定日期", required: true, past: true),
             Date("XK_YXQZ", "有效期自", required: true),
-            Date("XK_YXQZI", "有效期至", required: true) with { Hint = "长期有效填 2099-12-31" },
+            Date("XK_YXQZI", "有效期至", required: true) with { Hint = "长期有效填 2099-12-31 或“长期”", LongTerm = true },
             F("XK_XKJG", "许可机关", required: true),
             Uscc("XK_XKJGDM", "许可机关统一社会信用代码", required: true),
-            Choice("XK_ZT", "当前状态", ["有效", "无效"], required: true),
+            Choice("XK_ZT", "当前状态", ["有效", "无效"], required: true) with { Aliases = LicenceStatusAliases },
             F("XK_LYDW", "数据来源单位", required: true),
             Uscc("XK_LYDWDM", "数据来源单位统一社会信用代码", required: true),
             F("BZ", "备注", max: 512),
@@ -152,17 +206,17 @@ public static class BuiltInCatalog
         Fields =
         [
             .. PartyFields("CF"),
-            F("CF_WSH", "行政处罚决定书文号", required: true, max: 64),
+            F("CF_WSH", "行政处罚决定书文号", required: true, max: 128),
             F("CF_WFXW", "违法行为类型", required: true, max: 2000),
             F("CF_SY", "违法事实", required: true, max: 4000),
             F("CF_YJ", "处罚依据", required: true, max: 2000),
-            new() { Code = "CF_CFLB", Label = "处罚类别", Required = true, MaxLength = 256, Type = FieldType.MultiEnum, AllowedValues = PenaltyTypes, Hint = "可多选，以分号分隔" },
+            new() { Code = "CF_CFLB", Label = "处罚类别", Required = true, MaxLength = 256, Type = FieldType.MultiEnum, AllowedValues = PenaltyTypes, Aliases = PenaltyTypeAliases, Hint = "可多选，以分号分隔" },
             F("CF_NR", "处罚内容", required: true, max: 4000),
-            new() { Code = "CF_NR_FK", Label = "罚款金额（万元）", Type = FieldType.Decimal, MaxLength = 20 },
-            new() { Code = "CF_NR_WFFF", Label = "没收违法所得、没收非法财物的金额（万元）", Type = FieldType.Decimal, MaxLength = 20 },
+            Amount("CF_NR_FK", "罚款金额（万元）"),
+            Amount("CF_NR_WFFF", "没收违法所得、没收非法财物的金额（万元）"),
             F("CF_NR_ZKDX", "暂扣或吊销证照名称及编号", max: 200),
             Date("CF_JDRQ", "处罚决定日期", required: true, past: true),
-            Date("CF_YXQ", "处罚有效期", required: true),
+            Date("CF_YXQ", "处罚有效期", required: true) with { LongTerm = true },
             Date("CF_GSJZQ", "公示截止期") with { Hint = "不填则按处罚类别的公示期限计算" },
             F("CF_CFJG", "处罚机关", required: true),
             Uscc("CF_CFJGDM", "处罚机关统一社会信用代码", required: true),
@@ -198,7 +252,7 @@ public static class BuiltInCatalog
             Uscc("JC_SHXYM", "统一社会信用代码", required: true),
             F("JC_FRDB", "法定代表人（负责人）", required: true, max: 50),
             F("JC_QYLX", "市场主体类型", max: 100),
-            new() { Code = "JC_ZCZB", Label = "注册资本（万元）", Type = FieldType.Decimal, MaxLength = 20 },
+            Amount("JC_ZCZB", "注册资本（万元）"),
             Date("JC_CLRQ", "成立日期", required: true, past: true),
             F("JC_DJJG", "登记机关", required: true),
             F("JC_ZS", "住所", required: true, max: 500),
@@ -231,17 +285,17 @@ public static class BuiltInCatalog
         Fields =
         [
             F("JL_XDR_MC", "主体名称", required: true),
-            Choice("JL_XDR_LB", "主体类别", SubjectTypes.Labels, required: true),
+            SubjectKind("JL_XDR_LB", "主体类别"),
             Uscc("JL_XDR_SHXYM", "统一社会信用代码"),
             IdType("JL_XDR_ZJLX", "证件类型"),
             IdNumber("JL_XDR_ZJHM", "证件号码"),
             F("JL_MC", "激励（荣誉）名称", required: true),
-            F("JL_WH", "认定文号", required: true, max: 64),
+            F("JL_WH", "认定文号", required: true, max: 128),
             F("JL_RDYJ", "认定依据", required: true, max: 2000),
             F("JL_RDDW", "认定单位", required: true),
             Uscc("JL_RDDWDM", "认定单位统一社会信用代码", required: true),
             Date("JL_RDRQ", "认定日期", required: true, past: true),
-            Date("JL_YXQZ", "有效期至"),
+            Date("JL_YXQZ", "有效期至") with { LongTerm = true },
             F("JL_LYDW", "数据来源单位", required: true),
             Uscc("JL_LYDWDM", "数据来源单位统一社会信用代码", required: true),
         ],
@@ -275,12 +329,12 @@ public static class BuiltInCatalog
         Fields =
         [
             F("SX_XDR_MC", "主体名称", required: true),
-            Choice("SX_XDR_LB", "主体类别", SubjectTypes.Labels, required: true),
+            SubjectKind("SX_XDR_LB", "主体类别"),
             Uscc("SX_XDR_SHXYM", "统一社会信用代码"),
             F("SX_FRDB", "法定代表人（负责人）", max: 50),
             IdType("SX_XDR_ZJLX", "证件类型"),
             IdNumber("SX_XDR_ZJHM", "证件号码"),
-            F("SX_WSH", "列入决定文书号", required: true, max: 64),
+            F("SX_WSH", "列入决定文书号", required: true, max: 128),
             F("SX_SXXW", "严重失信行为", required: true, max: 2000),
             F("SX_LRYJ", "列入依据", required: true, max: 2000),
             F("SX_RDBM", "认定部门", required: true),
@@ -316,7 +370,7 @@ public static class BuiltInCatalog
         [
             F("YC_MC", "企业名称", required: true),
             Uscc("YC_SHXYM", "统一社会信用代码", required: true),
-            F("YC_WSH", "列入决定书文号", required: true, max: 64),
+            F("YC_WSH", "列入决定书文号", required: true, max: 128),
             Choice("YC_LRYY", "列入原因",
                 ["未按规定公示年度报告", "未在责令期限内公示有关企业信息", "公示信息隐瞒真实情况、弄虚作假", "通过登记的住所或者经营场所无法联系"], required: true),
             Date("YC_LRRQ", "列入日期", required: true, past: true),

@@ -31,6 +31,9 @@ public enum FieldFormat
     Uscc,
     IdNumber,
     Regex,
+
+    /// <summary>组织机构代码 (GB 11714): eight characters and a check character, printed as <c>XXXXXXXX-X</c>.</summary>
+    OrganizationCode,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<SubjectType>))]
@@ -73,6 +76,15 @@ public sealed record FieldDefinition
     public string? Pattern { get; init; }
 
     public IReadOnlyList<string> AllowedValues { get; init; } = [];
+
+    /// <summary>Other spellings of the allowed values that are accepted and stored as the value they stand for.</summary>
+    public IReadOnlyList<ValueAlias> Aliases { get; init; } = [];
+
+    /// <summary>An end of validity: <c>长期</c> / <c>长期有效</c> is accepted as 2099-12-31.</summary>
+    public bool LongTerm { get; init; }
+
+    /// <summary>The unit an amount is kept in (<c>万元</c>): <c>2万元</c> is 2, a value in 元 is refused.</summary>
+    public string? Unit { get; init; }
 
     /// <summary>Dates that describe decisions already taken may not lie in the future.</summary>
     public bool NotInFuture { get; init; }

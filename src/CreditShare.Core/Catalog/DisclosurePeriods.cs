@@ -12,7 +12,7 @@ public static class DisclosurePeriods
         }
 
         var months = RecordValidator.SplitValues(value)
-            .Select(v => rule.MonthsByValue.TryGetValue(v, out var m) ? m : rule.DefaultMonths)
+            .Select(v => rule.MonthsByValue.TryGetValue(ValueNormalizer.BaseValue(v), out var m) ? m : rule.DefaultMonths)
             .DefaultIfEmpty(rule.DefaultMonths)
             .Max();
         return Math.Max(months, rule.MinimumMonths);

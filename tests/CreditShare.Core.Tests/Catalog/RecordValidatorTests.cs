@@ -65,7 +65,7 @@ public class RecordValidatorTests
         record["CF_XDR_SHXYM"] = "91440300708461136U";
         record["CF_JDRQ"] = "2099-01-01";
         record["CF_CFLB"] = "警告；打板子";
-        record["CF_WSH"] = new string('号', 65);
+        record["CF_WSH"] = new string('号', 129);
         record["CF_EXTRA"] = "x";
         var codes = RecordValidator.Validate(BuiltInCatalog.Penalty, Fix(record), Today).Errors.Select(e => (e.Field, e.Code)).ToHashSet();
         Assert.Contains(("CF_XDR_SHXYM", "uscc.check_digit"), codes);

@@ -77,7 +77,7 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
     {
         using var client = app.Unit("source");
         var longOne = TestRecords.Penalty(TestRecords.Next());
-        longOne["CF_WSH"] = new string('号', 65);
+        longOne["CF_WSH"] = new string('号', 129);
         var extra = TestRecords.Penalty(TestRecords.Next());
         extra["CF_SURPRISE"] = "x";
         var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { longOne, extra, TestRecords.Penalty(TestRecords.Next()) });
