@@ -206,7 +206,7 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         var download = await page.RunAndWaitForDownloadAsync(() => row.GetByRole(AriaRole.Link, new() { Name = "下载模板" }).ClickAsync());
         Assert.EndsWith(".xlsx", download.SuggestedFilename);
         var templatePath = await download.PathAsync();
-        var (templateRows, templateErrors) = CreditShare.Web.Documents.Workbooks.Read(File.OpenRead(templatePath), CreditShare.Core.Catalog.BuiltInCatalog.Penalty);
+        var (templateRows, templateErrors, _) = CreditShare.Web.Documents.Workbooks.Read(File.OpenRead(templatePath), CreditShare.Core.Catalog.BuiltInCatalog.Penalty);
         Assert.Empty(templateErrors);
         Assert.Empty(templateRows!);
 
@@ -224,7 +224,7 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await Assertions.Expect(page.Locator("#rejected-rows")).ToContainTextAsync("罚款金额（万元）为必填项");
         await BrowserFixture.ScreenshotAsync(page, "batch-result");
         var errors = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "下载错误工作簿" }).ClickAsync());
-        var (returned, _) = CreditShare.Web.Documents.Workbooks.Read(File.OpenRead(await errors.PathAsync()), CreditShare.Core.Catalog.BuiltInCatalog.Penalty);
+        var (returned, _, _) = CreditShare.Web.Documents.Workbooks.Read(File.OpenRead(await errors.PathAsync()), CreditShare.Core.Catalog.BuiltInCatalog.Penalty);
         Assert.Equal(bad["CF_WSH"], Assert.Single(returned!)["CF_WSH"]);
 
         // Fix the rejected row in place with the generated form.

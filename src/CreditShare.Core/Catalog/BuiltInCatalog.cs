@@ -154,6 +154,7 @@ public static class BuiltInCatalog
             Uscc("XK_LYDWDM", "数据来源单位统一社会信用代码", required: true),
             F("BZ", "备注", max: 512),
         ],
+        Templates = [NationalTemplates.Licence2016, NationalTemplates.Licence2019],
         Rules =
         [
             .. PartyRules("XK"),
@@ -224,6 +225,7 @@ public static class BuiltInCatalog
             Uscc("CF_SJLYDM", "数据来源单位统一社会信用代码", required: true),
             F("BZ", "备注", max: 512),
         ],
+        Templates = [NationalTemplates.Penalty2016, NationalTemplates.Penalty2019],
         Rules =
         [
             .. PartyRules("CF"),

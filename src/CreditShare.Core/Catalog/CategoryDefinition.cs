@@ -165,6 +165,9 @@ public sealed record CategoryDefinition
 
     public IReadOnlyList<CrossFieldRule> Rules { get; init; } = [];
 
+    /// <summary>Older national layouts of this category that reports may still come in (see <see cref="TemplateLayout"/>).</summary>
+    public IReadOnlyList<TemplateLayout> Templates { get; init; } = [];
+
     // Keyed by the field list, not stored in the record, so that two equal definitions stay equal.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<FieldDefinition>, Dictionary<string, FieldDefinition>> FieldIndex = [];
 

@@ -8,7 +8,14 @@ public sealed record RecordResult(int Index, string Status, long? RecordId, IRea
 
 /// <summary>The answer for a whole batch, stored with it: a retry with the same Idempotency-Key gets it again with <c>replayed</c> set.</summary>
 public sealed record BatchResult(Guid BatchId, string Category, int CatalogVersion, int Total, int Accepted, int Unchanged, int Rejected, bool Replayed,
-    IReadOnlyList<RecordResult> Records);
+    IReadOnlyList<RecordResult> Records)
+{
+    /// <summary>What concerns the whole batch: the older national template it was read as, columns ignored or kept as received.</summary>
+    public IReadOnlyList<FieldError> Warnings { get; init; } = [];
+
+    /// <summary>The older national template the batch was read as (<c>2016</c>, <c>2019</c>); null for today's layout.</summary>
+    public string? Template { get; init; }
+}
 
 /// <summary>Withdraws the record a source unit reported under its own key.</summary>
 public sealed record WithdrawRequest(string? SourceKey, string? Reason);

@@ -12,11 +12,17 @@ namespace CreditShare.Core.Subjects;
 /// <param name="Uscc">The USCC, when the subject is found by it.</param>
 /// <param name="IdNumber">The ID number otherwise; never stored in clear.</param>
 /// <param name="IdKind">The kind of ID document (身份证 unless the row says otherwise); part of a natural person's key.</param>
-/// <param name="RegistrationNumber">The old 工商注册号, if reported with a USCC.</param>
+/// <param name="RegistrationNumber">The old 工商注册号: reported with a USCC, or, for an individual business that has neither a USCC nor an operator's ID number in the row, what it is found by.</param>
 public sealed record SubjectIdentification(SubjectType Type, string Name, string? Uscc, string? IdNumber, string IdKind, string? RegistrationNumber)
 {
     /// <summary>Found by the USCC (kept in clear); otherwise by the ID number (kept only hashed and encrypted).</summary>
     public bool ByUscc => Uscc is not null;
+
+    /// <summary>An individual business known only by its old registration number (kept in clear, as a USCC is).</summary>
+    public bool ByRegistrationNumber => Uscc is null && IdNumber is null && RegistrationNumber is not null;
+
+    /// <summary>The key of a subject found by its registration number: prefixed so it can never equal a USCC or a hash.</summary>
+    public static string RegistrationKey(string registrationNumber) => "GSZC:" + registrationNumber;
 }
 
 /// <summary>
@@ -45,7 +51,9 @@ public static class SubjectIdentity
 
     /// <summary>
     /// Who a validated row is about, or why it cannot be told: organisations need a USCC, natural persons an ID number,
-    /// individual businesses one of the two (the USCC wins when both are given, as the register lists them by it).
+    /// individual businesses one of the two (the USCC wins when both are given, as the register lists them by it) — or,
+    /// as many were registered before USCCs, the operator's ID number in the legal-representative column or only the
+    /// old registration number.
     /// </summary>
     public static (SubjectIdentification? Identity, FieldError? Error) Identify(CategoryDefinition category, RecordValidation validation)
     {
@@ -64,20 +72,39 @@ public static class SubjectIdentity
             return (null, new FieldError(category.SubjectIdNumberField ?? category.SubjectNameField, "subject.id_required", "自然人须填写证件号码"));
         }
 
+        // The old 工商注册号 (XK_XDR_GSZC, CF_XDR_GSZC in the national standard), an optional field.
+        var registration = ValueOf(category, values, "_XDR_GSZC") is { } r ? ValueNormalizer.Code(r) : null;
+        var kind = category.SubjectIdTypeField is { } typeField && values.TryGetValue(typeField, out var t) ? t : DefaultIdKind;
+        if (code is null && number is null && type == SubjectType.IndividualBusiness)
+        {
+            // The operator of an individual business is often reported as its legal representative.
+            if (ValueOf(category, values, "_FR_ZJHM") is { } operatorId)
+            {
+                var operatorKind = ValueOf(category, values, "_FR_ZJLX") ?? DefaultIdKind;
+                return (new SubjectIdentification(type, name, null, operatorId, operatorKind, null), null);
+            }
+
+            if (registration is not null)
+            {
+                return (new SubjectIdentification(type, name, null, null, DefaultIdKind, registration), null);
+            }
+        }
+
         if (code is null && number is null)
         {
-            return (null, new FieldError(category.SubjectCodeField ?? category.SubjectNameField, "subject.identifier_required", "个体工商户须填写统一社会信用代码或经营者证件号码"));
+            return (null, new FieldError(category.SubjectCodeField ?? category.SubjectNameField, "subject.identifier_required",
+                "个体工商户须填写统一社会信用代码、经营者证件号码或工商注册号"));
         }
 
         if (code is not null && type != SubjectType.NaturalPerson)
         {
-            // The old 工商注册号 (XK_XDR_GSZC, CF_XDR_GSZC in the national standard), an optional field.
-            var registration = category.Fields.FirstOrDefault(f => f.Code.EndsWith("_XDR_GSZC", StringComparison.Ordinal)) is { } field
-                && values.TryGetValue(field.Code, out var r) && r.Trim().Length > 0 ? r.Trim() : null;
             return (new SubjectIdentification(type, name, code, null, DefaultIdKind, registration), null);
         }
 
-        var kind = category.SubjectIdTypeField is { } typeField && values.TryGetValue(typeField, out var t) ? t : DefaultIdKind;
         return (new SubjectIdentification(type, name, null, number, kind, null), null);
     }
+
+    private static string? ValueOf(CategoryDefinition category, IReadOnlyDictionary<string, string> values, string suffix) =>
+        category.Fields.FirstOrDefault(f => f.Code.EndsWith(suffix, StringComparison.Ordinal)) is { } field
+        && values.TryGetValue(field.Code, out var value) && value.Trim().Length > 0 ? value.Trim() : null;
 }

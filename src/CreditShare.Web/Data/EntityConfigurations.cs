@@ -193,6 +193,7 @@ internal sealed class CreditRecordConfiguration : IEntityTypeConfiguration<Credi
         builder.Property(r => r.CategoryCode).HasMaxLength(40);
         builder.Property(r => r.SourceKey).HasMaxLength(200);
         builder.Property(r => r.ContentHash).HasMaxLength(64);
+        builder.Property(r => r.SourceTemplate).HasMaxLength(16);
         builder.Property(r => r.Channel).HasMaxLength(16);
         builder.Property(r => r.SubmittedBy).HasMaxLength(256);
         builder.Property(r => r.Reason).HasMaxLength(500);
@@ -214,6 +215,7 @@ internal sealed class RecordVersionConfiguration : IEntityTypeConfiguration<Reco
     public void Configure(EntityTypeBuilder<RecordVersion> builder)
     {
         builder.Property(v => v.ContentHash).HasMaxLength(64);
+        builder.Property(v => v.SourceTemplate).HasMaxLength(16);
         builder.Property(v => v.Channel).HasMaxLength(16);
         builder.Property(v => v.SubmittedBy).HasMaxLength(256);
         builder.Property(v => v.Reason).HasMaxLength(500);

@@ -168,13 +168,13 @@ public static class Workbooks
     /// Reads the first sheet: the header row gives field labels or codes (a leading * is ignored), a hint row is
     /// skipped, an error-workbook reason column is ignored. Refuses archives that would inflate beyond reason.
     /// </summary>
-    public static (List<IReadOnlyDictionary<string, string?>>? Rows, List<FieldError> Errors) Read(Stream input, CategoryDefinition category)
+    public static (List<IReadOnlyDictionary<string, string?>>? Rows, List<FieldError> Errors, Features.Reporting.FileRead? Read) Read(Stream input, CategoryDefinition category)
     {
         using var buffer = new MemoryStream();
         input.CopyTo(buffer);
         if (CheckArchive(buffer) is { } refusal)
         {
-            return (null, [refusal]);
+            return (null, [refusal], null);
         }
 
         buffer.Position = 0;
@@ -188,41 +188,19 @@ public static class Workbooks
             var rows = worksheet.Descendants<Row>().ToList();
             if (rows.Count == 0)
             {
-                return (null, [new FieldError("$", "xlsx.empty", "工作表为空")]);
+                return (null, [new FieldError("$", "xlsx.empty", "工作表为空")], null);
             }
 
-            var byHeader = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var field in category.Fields)
-            {
-                byHeader[field.Code] = field.Code;
-                byHeader.TryAdd(field.Label, field.Code);
-            }
-
-            var errors = new List<FieldError>();
             var headerCells = Cells(rows[0], shared);
-            var codes = new Dictionary<int, string>();
-            foreach (var (column, text) in headerCells)
+            var headers = headerCells.Where(h => h.Text.Trim().Length > 0).ToDictionary(h => h.Column, h => h.Text.Trim());
+            // Rows are keyed by each column's code in the sheet's layout; the reporting service maps them onto today's fields.
+            var columns = ReportHeaders.Resolve(category, [.. headers.Values], headerRow: true, "xlsx");
+            if (columns.Errors.Count > 0)
             {
-                var header = text.Trim().TrimStart('*');
-                if (byHeader.TryGetValue(header, out var code))
-                {
-                    codes[column] = code;
-                }
-                else if (header.Length > 0 && header != ReasonHeader)
-                {
-                    errors.Add(new FieldError(header, "xlsx.unknown_column", $"第 {column + 1} 列“{header}”不是{category.Name}的字段"));
-                }
+                return (null, [.. columns.Errors], null);
             }
 
-            foreach (var missing in category.Fields.Where(f => f.Required && !codes.ContainsValue(f.Code)))
-            {
-                errors.Add(new FieldError(missing.Code, "xlsx.missing_column", $"缺少必填列“{missing.Label}”（{missing.Code}）"));
-            }
-
-            if (errors.Count > 0)
-            {
-                return (null, errors);
-            }
+            var codes = headers.Where(h => columns.CodeOf(h.Value) is not null).ToDictionary(h => h.Key, h => columns.CodeOf(h.Value)!);
 
             var result = new List<IReadOnlyDictionary<string, string?>>();
             foreach (var row in rows.Skip(1))
@@ -248,11 +226,11 @@ public static class Workbooks
                 }
             }
 
-            return (result, []);
+            return (result, [], new Features.Reporting.FileRead(columns.Layout?.Name, columns.Warnings));
         }
         catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or InvalidOperationException or FileFormatException or System.Xml.XmlException)
         {
-            return (null, [new FieldError("$", "xlsx.malformed", "文件不是有效的 Excel 工作簿（.xlsx）")]);
+            return (null, [new FieldError("$", "xlsx.malformed", "文件不是有效的 Excel 工作簿（.xlsx）")], null);
         }
     }
 

@@ -68,6 +68,16 @@ public sealed class CreditRecord
 
     /// <summary>Set once the end of the sharing period has been put on the change feed.</summary>
     public bool ExpiryAnnounced { get; set; }
+
+    /// <summary>The older national template the current version came in (<c>2016</c>, <c>2019</c>); null for today's layout.</summary>
+    public string? SourceTemplate { get; set; }
+
+    /// <summary>
+    /// Provenance of the current version: the values as received of the fields normalisation changed, and the columns
+    /// of an older template that today's catalog has no field for, as a JSON object (personal values encrypted); null
+    /// when everything was stored as sent.
+    /// </summary>
+    public string? ReceivedJson { get; set; }
 }
 
 public enum RecordAction
@@ -98,6 +108,8 @@ public sealed class RecordVersion
         SubmittedBy = record.SubmittedBy,
         ReceivedAt = record.UpdatedAt,
         Reason = record.Reason,
+        SourceTemplate = record.SourceTemplate,
+        ReceivedJson = record.ReceivedJson,
     };
 
     public long Id { get; set; }
@@ -127,4 +139,10 @@ public sealed class RecordVersion
     public DateTimeOffset ReceivedAt { get; set; }
 
     public string? Reason { get; set; }
+
+    /// <inheritdoc cref="CreditRecord.SourceTemplate"/>
+    public string? SourceTemplate { get; set; }
+
+    /// <inheritdoc cref="CreditRecord.ReceivedJson"/>
+    public string? ReceivedJson { get; set; }
 }

@@ -3,7 +3,14 @@ using CreditShare.Web.Data;
 namespace CreditShare.Web.Records;
 
 /// <summary>What a version of a record says: its stored content and the dates derived from it.</summary>
-public sealed record VersionContent(int CatalogVersion, string ContentHash, string DataJson, DateOnly? DecisionDate, DateOnly? DisclosureEnd, DateOnly? SharingEnd);
+public sealed record VersionContent(int CatalogVersion, string ContentHash, string DataJson, DateOnly? DecisionDate, DateOnly? DisclosureEnd, DateOnly? SharingEnd)
+{
+    /// <inheritdoc cref="CreditRecord.SourceTemplate"/>
+    public string? SourceTemplate { get; init; }
+
+    /// <inheritdoc cref="CreditRecord.ReceivedJson"/>
+    public string? ReceivedJson { get; init; }
+}
 
 /// <summary>
 /// A new version of a record: how it came about, the status it leaves the record in, who made it by which channel (in
@@ -78,6 +85,8 @@ public sealed class RecordStore
             record.DecisionDate = content.DecisionDate;
             record.DisclosureEnd = content.DisclosureEnd;
             record.SharingEnd = content.SharingEnd;
+            record.SourceTemplate = content.SourceTemplate;
+            record.ReceivedJson = content.ReceivedJson;
             // A version whose sharing period has already ended is "expired" on the feed as it is; nothing to announce later.
             record.ExpiryAnnounced = content.SharingEnd < today;
         }
@@ -111,11 +120,15 @@ public sealed class RecordStore
     /// <summary>Column lists for the bulk writes; they follow the EF model and its migrations.</summary>
     public static BulkTable<CreditRecord> Rows { get; } = new("CreditRecords",
         ["Id", "CategoryCode", "CatalogVersion", "SubjectId", "SourceUnitId", "SourceKey", "Status", "CurrentVersion", "ContentHash", "DataJson",
-         "DecisionDate", "DisclosureEnd", "SharingEnd", "FirstReceivedAt", "UpdatedAt", "LastAction", "BatchId", "Channel", "SubmittedBy", "Reason", "ChangeTx", "ExpiryAnnounced"],
+         "DecisionDate", "DisclosureEnd", "SharingEnd", "FirstReceivedAt", "UpdatedAt", "LastAction", "BatchId", "Channel", "SubmittedBy", "Reason", "ChangeTx", "ExpiryAnnounced",
+         "SourceTemplate", "ReceivedJson"],
         r => [r.Id, r.CategoryCode, r.CatalogVersion, r.SubjectId, r.SourceUnitId, r.SourceKey, r.Status, r.CurrentVersion, r.ContentHash, r.DataJson,
-              r.DecisionDate, r.DisclosureEnd, r.SharingEnd, r.FirstReceivedAt, r.UpdatedAt, r.LastAction, r.BatchId, r.Channel, r.SubmittedBy, r.Reason, r.ChangeTx, r.ExpiryAnnounced]);
+              r.DecisionDate, r.DisclosureEnd, r.SharingEnd, r.FirstReceivedAt, r.UpdatedAt, r.LastAction, r.BatchId, r.Channel, r.SubmittedBy, r.Reason, r.ChangeTx, r.ExpiryAnnounced,
+              r.SourceTemplate, r.ReceivedJson]);
 
     public static BulkTable<RecordVersion> VersionRows { get; } = new("RecordVersions",
-        ["RecordId", "Version", "Action", "CatalogVersion", "DataJson", "ContentHash", "BatchId", "Channel", "SubmittedBy", "ReceivedAt", "Reason"],
-        v => [v.RecordId, v.Version, v.Action, v.CatalogVersion, v.DataJson, v.ContentHash, v.BatchId, v.Channel, v.SubmittedBy, v.ReceivedAt, v.Reason]);
+        ["RecordId", "Version", "Action", "CatalogVersion", "DataJson", "ContentHash", "BatchId", "Channel", "SubmittedBy", "ReceivedAt", "Reason",
+         "SourceTemplate", "ReceivedJson"],
+        v => [v.RecordId, v.Version, v.Action, v.CatalogVersion, v.DataJson, v.ContentHash, v.BatchId, v.Channel, v.SubmittedBy, v.ReceivedAt, v.Reason,
+              v.SourceTemplate, v.ReceivedJson]);
 }

@@ -54,6 +54,24 @@ public class SubjectIdentityTests
     }
 
     [Fact]
+    public void An_individual_business_without_a_USCC_is_found_by_its_operators_ID_or_its_old_registration_number()
+    {
+        var (byOperator, _) = Identify(SubjectType.IndividualBusiness, ("CF_XDR_MC", "某某小吃店"), ("CF_FR_ZJHM", "110101199003074477"), ("CF_XDR_GSZC", "640100600123456"));
+        Assert.Equal(("110101199003074477", "身份证", false), (byOperator!.IdNumber, byOperator.IdKind, byOperator.ByRegistrationNumber));
+
+        var (byRegistration, error) = Identify(SubjectType.IndividualBusiness, ("CF_XDR_MC", "某某小吃店"), ("CF_XDR_GSZC", " 6401 0060 0123 456 "));
+        Assert.Null(error);
+        Assert.True(byRegistration!.ByRegistrationNumber);
+        Assert.Equal("640100600123456", byRegistration.RegistrationNumber);
+        Assert.Equal("GSZC:640100600123456", SubjectIdentification.RegistrationKey(byRegistration.RegistrationNumber!));
+
+        // An organisation still needs its USCC: the old number alone does not tell it apart.
+        var (organisation, refused) = Identify(SubjectType.LegalPerson, ("CF_XDR_MC", "某某公司"), ("CF_XDR_GSZC", "640100000012345"));
+        Assert.Null(organisation);
+        Assert.Equal("subject.uscc_required", refused!.Code);
+    }
+
+    [Fact]
     public void Without_a_type_the_categorys_first_subject_type_is_meant() =>
         Assert.Equal("subject.uscc_required", Identify(null, ("CF_XDR_MC", "某某")).Error?.Code);
 

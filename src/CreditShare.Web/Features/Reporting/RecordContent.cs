@@ -52,4 +52,30 @@ internal sealed class RecordContent(CategoryDefinition category, PersonalDataPro
 
         return Encoding.UTF8.GetString(json.WrittenSpan);
     }
+
+    /// <summary>
+    /// The provenance kept with a version: each normalised field's value as received and each column of an older
+    /// template kept only as received, as one JSON object; personal fields encrypted as in <see cref="Stored"/>.
+    /// </summary>
+    public string Received(IReadOnlyDictionary<string, string> normalised, Dictionary<string, string>? kept)
+    {
+        json.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(json, writerOptions))
+        {
+            writer.WriteStartObject();
+            foreach (var (code, value) in normalised.OrderBy(v => v.Key, StringComparer.Ordinal))
+            {
+                writer.WriteString(code, category.Field(code) is { Personal: true } ? protector.Protect(value) : value);
+            }
+
+            foreach (var (column, value) in kept?.OrderBy(v => v.Key, StringComparer.Ordinal) ?? Enumerable.Empty<KeyValuePair<string, string>>())
+            {
+                writer.WriteString(column, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(json.WrittenSpan);
+    }
 }

@@ -27,7 +27,7 @@ public static class ReportParsing
     /// A JSON array of objects whose values are text, numbers, booleans or null. Read token by token: a batch is
     /// megabytes, and the same thirty field names repeat in every record, so each name is made into a string once.
     /// </summary>
-    public static (List<IReadOnlyDictionary<string, string?>>? Rows, List<FieldError> Errors) ParseJson(ReadOnlyMemory<byte> body)
+    public static (List<IReadOnlyDictionary<string, string?>>? Rows, List<FieldError> Errors, FileRead? Read) ParseJson(ReadOnlyMemory<byte> body)
     {
         var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = 8, AllowTrailingCommas = true });
         var rows = new List<IReadOnlyDictionary<string, string?>>();
@@ -37,7 +37,7 @@ public static class ReportParsing
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             {
-                return (null, [new FieldError("$", "report.not_array", "正文应为记录数组，如 [ { \"CF_WSH\": \"…\" } ]")]);
+                return (null, [new FieldError("$", "report.not_array", "正文应为记录数组，如 [ { \"CF_WSH\": \"…\" } ]")], null);
             }
 
             for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
@@ -75,10 +75,10 @@ public static class ReportParsing
         catch (JsonException ex)
         {
             var line = ex.LineNumber is { } n ? n + 1 : LineOf(body.Span, reader.BytesConsumed) + 1;
-            return (null, [new FieldError("$", "report.malformed_json", $"正文不是有效的 JSON（第 {line} 行附近）")]);
+            return (null, [new FieldError("$", "report.malformed_json", $"正文不是有效的 JSON（第 {line} 行附近）")], null);
         }
 
-        return errors.Count > 0 ? (null, errors.Take(MaxListedProblems).ToList()) : (rows, errors);
+        return errors.Count > 0 ? (null, errors.Take(MaxListedProblems).ToList(), null) : (rows, errors, null);
     }
 
     private static string Name(ref Utf8JsonReader reader, Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> names, int index,
@@ -210,57 +210,33 @@ public static class ReportParsing
     private static long LineOf(ReadOnlySpan<byte> body, long offset) => body[..(int)Math.Min(offset, body.Length)].Count((byte)'\n');
 
     /// <summary>CSV with a header row of field codes or Chinese labels; UTF-8 (with or without BOM) or GB18030/GBK.</summary>
-    public static (List<IReadOnlyDictionary<string, string?>>? Rows, List<FieldError> Errors) ParseCsv(ReadOnlyMemory<byte> body, CategoryDefinition category)
+    public static (List<IReadOnlyDictionary<string, string?>>? Rows, List<FieldError> Errors, FileRead? Read) ParseCsv(ReadOnlyMemory<byte> body, CategoryDefinition category)
     {
         if (Decode(body.Span) is not { } text)
         {
             var line = LineOf(body.Span, FirstInvalidUtf8(body.Span)) + 1;
-            return (null, [new FieldError($"line {line}", "csv.encoding", $"文件既不是有效的 UTF-8 也不是 GB18030（GBK）编码（第 {line} 行附近），请以 UTF-8 或 GBK 编码保存后重新报送")]);
+            return (null, [new FieldError($"line {line}", "csv.encoding", $"文件既不是有效的 UTF-8 也不是 GB18030（GBK）编码（第 {line} 行附近），请以 UTF-8 或 GBK 编码保存后重新报送")], null);
         }
 
         if (string.IsNullOrWhiteSpace(text))
         {
-            return (null, [new FieldError("$", "csv.empty", "文件为空")]);
+            return (null, [new FieldError("$", "csv.empty", "文件为空")], null);
         }
 
         if (text.IndexOf('\0', StringComparison.Ordinal) is >= 0 and var nul)
         {
             // PostgreSQL cannot keep a NUL in a text column.
             var line = text.AsSpan(0, nul).Count('\n') + 1;
-            return (null, [new FieldError($"line {line}", "csv.nul_character", $"第 {line} 行含有空字符（\\u0000），无法保存")]);
-        }
-
-        var byHeader = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var field in category.Fields)
-        {
-            byHeader[field.Code] = field.Code;
-            byHeader.TryAdd(field.Label, field.Code);
+            return (null, [new FieldError($"line {line}", "csv.nul_character", $"第 {line} 行含有空字符（\\u0000），无法保存")], null);
         }
 
         try
         {
             using var reader = Sep.Reader(o => o with { Unescape = true, DisableColCountCheck = true, Trim = SepTrim.Outer }).FromText(text);
-            var headers = reader.Header.ColNames;
-            var errors = new List<FieldError>();
-            var codes = new string?[headers.Count];
-            for (var i = 0; i < headers.Count; i++)
-            {
-                var header = headers[i].Trim();
-                if (byHeader.TryGetValue(header, out var code))
-                {
-                    codes[i] = code;
-                }
-                else if (header.Length > 0)
-                {
-                    errors.Add(new FieldError(header, "csv.unknown_column", $"第 {i + 1} 列“{header}”不是{category.Name}的字段"));
-                }
-            }
-
-            foreach (var missing in category.Fields.Where(f => f.Required && !codes.Contains(f.Code)))
-            {
-                errors.Add(new FieldError(missing.Code, "csv.missing_column", $"缺少必填列“{missing.Label}”（{missing.Code}）"));
-            }
-
+            var headers = reader.Header.ColNames.Select(h => h.Trim()).ToList();
+            // Rows are keyed by each column's code in the file's layout; the reporting service maps them onto today's fields.
+            var columns = ReportHeaders.Resolve(category, headers, headerRow: true, "csv");
+            var errors = columns.Errors.ToList();
             var rows = new List<IReadOnlyDictionary<string, string?>>();
             foreach (var row in reader)
             {
@@ -274,11 +250,11 @@ public static class ReportParsing
                     continue;
                 }
 
-                var values = new Dictionary<string, string?>(codes.Length, StringComparer.Ordinal);
+                var values = new Dictionary<string, string?>(headers.Count, StringComparer.Ordinal);
                 var blank = true;
-                for (var i = 0; i < codes.Length; i++)
+                for (var i = 0; i < headers.Count; i++)
                 {
-                    if (codes[i] is { } code)
+                    if (columns.CodeOf(headers[i]) is { } code)
                     {
                         var value = row[i].ToString();
                         blank &= value.Length == 0;
@@ -292,11 +268,11 @@ public static class ReportParsing
                 }
             }
 
-            return errors.Count > 0 ? (null, errors.Take(MaxListedProblems).ToList()) : (rows, errors);
+            return errors.Count > 0 ? (null, errors.Take(MaxListedProblems).ToList(), null) : (rows, errors, new FileRead(columns.Layout?.Name, columns.Warnings));
         }
         catch (Exception ex) when (ex is InvalidDataException or ArgumentException or NotSupportedException)
         {
-            return (null, [new FieldError("$", "csv.malformed", $"CSV 无法解析：{ex.Message}")]);
+            return (null, [new FieldError("$", "csv.malformed", $"CSV 无法解析：{ex.Message}")], null);
         }
     }
 

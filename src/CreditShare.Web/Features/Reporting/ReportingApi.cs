@@ -74,11 +74,11 @@ public static class ReportingApi
         using var buffer = await PooledBody.ReadAsync(http.Request, options.Value.MaxBodyBytes, http.RequestAborted);
         var body = buffer.Memory;
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        var (rows, errors) = mediaType switch
+        var (rows, errors, read) = mediaType switch
         {
             "application/json" => ReportParsing.ParseJson(body),
             "text/csv" => ReportParsing.ParseCsv(body, category),
-            _ => (null, [new FieldError("Content-Type", "report.media_type", "请以 application/json（记录数组）或 text/csv（首行为字段代码或名称）报送")]),
+            _ => (null, [new FieldError("Content-Type", "report.media_type", "请以 application/json（记录数组）或 text/csv（首行为字段代码或名称）报送")], null),
         };
         if (rows is null)
         {
@@ -88,7 +88,7 @@ public static class ReportingApi
         }
 
         var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-        return (await reporting.SubmitAsync(Machine(http), categoryCode, rows, key, ReportingService.HashBody(body.Span), http.RequestAborted)).ToOk();
+        return (await reporting.SubmitAsync(Machine(http), categoryCode, rows, key, ReportingService.HashBody(body.Span), read, http.RequestAborted)).ToOk();
     }
 
     private static async Task<Ok<List<AbnormalView>>> ListAbnormalAsync(string? category, int? page, HttpContext http, AppDbContext db)

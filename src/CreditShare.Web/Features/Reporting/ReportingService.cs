@@ -23,6 +23,9 @@ public sealed class ReportingOptions
     public long MaxBodyBytes { get; set; } = 64 * 1024 * 1024;
 }
 
+/// <summary>What a file's reader made of its header row: the layout it is in (null for today's) and what it said about its columns.</summary>
+public sealed record FileRead(string? Template, IReadOnlyList<FieldError> Warnings);
+
 /// <summary>Who submits: the unit, and the account or certificate acting for it, through which channel.</summary>
 public sealed record Submitter(int UnitId, string UnitCode, string Channel, string SubmittedBy);
 
@@ -72,8 +75,9 @@ public sealed class ReportingService(
 
     public static string HashBody(ReadOnlySpan<byte> body) => Core.Crypto.ContentDigest.Hex(body);
 
+    // read: what the reader of a file recognised from its header row (the layout) and said about its columns.
     public async Task<Outcome<BatchResult>> SubmitAsync(Submitter who, string categoryCode, IReadOnlyList<IReadOnlyDictionary<string, string?>> rows,
-        string? idempotencyKey, string requestHash, CancellationToken cancellationToken = default)
+        string? idempotencyKey, string requestHash, FileRead? read = null, CancellationToken cancellationToken = default)
     {
         var category = await catalog.GetAsync(categoryCode);
         if (category is null)
@@ -116,7 +120,7 @@ public sealed class ReportingService(
         }
 
         var now = time.GetUtcNow();
-        var prepared = Prepare(who, reporter!, category, rows, now);
+        var prepared = Prepare(who, reporter!, category, rows, now, read);
         await gate.Semaphore.WaitAsync(cancellationToken);
         try
         {
@@ -168,27 +172,43 @@ public sealed class ReportingService(
 
     /// <summary>A row as far as it can be worked out without the database.</summary>
     private sealed record PreparedRow(IReadOnlyList<FieldError> Errors, List<FieldError> Warnings, SubjectKey? Subject, string Key, string Hash, string DataJson,
-        DateOnly? Decision, DateOnly? DisclosureEnd, DateOnly? SharingEnd);
+        DateOnly? Decision, DateOnly? DisclosureEnd, DateOnly? SharingEnd, string? ReceivedJson = null);
 
-    private sealed record PreparedBatch(Guid Id, IReadOnlyList<PreparedRow> Rows, List<AbnormalEntry> Abnormal);
+    private sealed record PreparedBatch(Guid Id, IReadOnlyList<PreparedRow> Rows, List<AbnormalEntry> Abnormal, ColumnMap Columns, IReadOnlyList<FieldError> Warnings);
 
-    private PreparedBatch Prepare(Submitter who, ReportingUnit reporter, CategoryDefinition category, IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, DateTimeOffset now)
+    private PreparedBatch Prepare(Submitter who, ReportingUnit reporter, CategoryDefinition category, IReadOnlyList<IReadOnlyDictionary<string, string?>> rows, DateTimeOffset now,
+        FileRead? read)
     {
         var batchId = Guid.CreateVersion7(now);
         var today = Today;
         var prepared = new PreparedRow[rows.Count];
         var abnormal = new List<AbnormalEntry>();
+        // Which layout the names are in (today's codes, labels, an older national template) and the field each fills.
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sent in rows)
+        {
+            names.UnionWith(sent.Keys);
+        }
+
+        var columns = ReportHeaders.Resolve(category, [.. names], headerRow: false, template: read?.Template);
+        category = columns.Category;
         var content = new RecordContent(category, protector);
         for (var i = 0; i < rows.Count; i++)
         {
+            var mapped = columns.Apply(rows[i], out var kept, out var inferred);
             // Personal numbers in a public category's free text are masked before anything else sees the row.
-            var (scrubbed, masked) = FreeText.MaskOnTheWayIn(category, rows[i]);
+            var (scrubbed, masked) = FreeText.MaskOnTheWayIn(category, mapped);
             // An empty source unit or authority is the reporting unit; any other must be it or a unit it reports for.
             var (row, filled) = ReportingAuthority.Fill(category, scrubbed, reporter);
             var validation = RecordValidator.Validate(category, row, today);
             var foreign = ReportingAuthority.Check(category, validation.Values, reporter);
             var errors = foreign.Count == 0 ? validation.Errors : [.. validation.Errors, .. foreign];
             var warnings = masked.Concat(validation.Warnings).Concat(filled).ToList();
+            if (inferred is not null)
+            {
+                warnings.Add(inferred);
+            }
+
             SubjectKey? subject = null;
             if (errors.Count == 0)
             {
@@ -206,10 +226,13 @@ public sealed class ReportingService(
             var values = validation.Values;
             var decision = category.DecisionDateField is { } df && values.TryGetValue(df, out var d) && RecordValidator.TryParseDate(d, out var parsed) ? parsed : (DateOnly?)null;
             prepared[i] = new PreparedRow(errors, warnings, subject, SourceKey(category, values), content.Hash(values), content.Stored(values),
-                decision, DisclosurePeriods.DisclosureEnd(category, values), Core.Sharing.SharingPeriod.End(category, values, decision));
+                decision, DisclosurePeriods.DisclosureEnd(category, values), Core.Sharing.SharingPeriod.End(category, values, decision),
+                validation.Received.Count > 0 || kept is not null ? content.Received(validation.Received, kept) : null);
         }
 
-        return new PreparedBatch(batchId, prepared, abnormal);
+        // The file's reader saw its header row; the names here are the columns' codes, which say the same or nothing more.
+        var batchWarnings = (read?.Warnings ?? []).Concat(columns.Warnings).Distinct().ToList();
+        return new PreparedBatch(batchId, prepared, abnormal, columns, batchWarnings);
     }
 
     private async Task<BatchResult> StoreAsync(Submitter who, CategoryDefinition category, PreparedBatch prepared, string? idempotencyKey, string requestHash,
@@ -262,7 +285,8 @@ public sealed class ReportingService(
 
             recordSubjects[record] = subject;
             store.Change(record, new RecordRevision(action, RecordStatus.Active, who.Channel, who.SubmittedBy, prepared.Id, null,
-                new VersionContent(category.Version, row.Hash, row.DataJson, row.Decision, row.DisclosureEnd, row.SharingEnd)));
+                new VersionContent(category.Version, row.Hash, row.DataJson, row.Decision, row.DisclosureEnd, row.SharingEnd)
+                { SourceTemplate = prepared.Columns.Layout?.Name, ReceivedJson = row.ReceivedJson }));
             outcomes[i] = (RecordStatusNames.Accepted, record, [], warnings);
         }
 
@@ -286,7 +310,11 @@ public sealed class ReportingService(
             Unchanged = results.Count(r => r.Status == RecordStatusNames.Unchanged),
             Rejected = results.Count(r => r.Status == RecordStatusNames.Rejected),
         };
-        var result = new BatchResult(batch.Id, category.Code, category.Version, batch.Total, batch.Accepted, batch.Unchanged, batch.Rejected, false, results);
+        var result = new BatchResult(batch.Id, category.Code, category.Version, batch.Total, batch.Accepted, batch.Unchanged, batch.Rejected, false, results)
+        {
+            Warnings = prepared.Warnings,
+            Template = prepared.Columns.Layout?.Name,
+        };
         batch.ResultJson = JsonSerializer.Serialize(result, Json);
         db.ReportBatches.Add(batch);
         // Committed with the batch, as a pending entry: the chain's lock is taken only after the commit, briefly.

@@ -57,7 +57,7 @@ public sealed class UploadModel(CatalogService catalog, ReportingService reporti
         }
 
         var extension = Path.GetExtension(Upload.FileName).ToLowerInvariant();
-        (List<IReadOnlyDictionary<string, string?>>? Rows, List<FieldError> Errors) parsed;
+        (List<IReadOnlyDictionary<string, string?>>? Rows, List<FieldError> Errors, FileRead? Read) parsed;
         byte[] bytes;
         await using (var stream = Upload.OpenReadStream())
         using (var buffer = new MemoryStream())
@@ -70,7 +70,7 @@ public sealed class UploadModel(CatalogService catalog, ReportingService reporti
         {
             ".xlsx" => Workbooks.Read(new MemoryStream(bytes), Definition),
             ".csv" => ReportParsing.ParseCsv(bytes, Definition),
-            _ => (null, [new FieldError("$", "upload.file_type", "只接受 .xlsx 或 .csv 文件")]),
+            _ => (null, [new FieldError("$", "upload.file_type", "只接受 .xlsx 或 .csv 文件")], null),
         };
         if (parsed.Rows is null)
         {
@@ -82,7 +82,7 @@ public sealed class UploadModel(CatalogService catalog, ReportingService reporti
             return Page();
         }
 
-        var outcome = await reporting.SubmitAsync(PortalSubmitter.For(User, "upload"), Category, parsed.Rows, null, ReportingService.HashBody(bytes));
+        var outcome = await reporting.SubmitAsync(PortalSubmitter.For(User, "upload"), Category, parsed.Rows, null, ReportingService.HashBody(bytes), parsed.Read);
         if (!outcome.IsOk)
         {
             ModelState.AddModelError(nameof(Upload), outcome.Message ?? string.Join("；", outcome.Errors.Select(e => e.Message)));

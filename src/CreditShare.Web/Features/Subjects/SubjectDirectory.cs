@@ -13,7 +13,7 @@ namespace CreditShare.Web.Features.Subjects;
 public sealed record SubjectKey(SubjectType Type, string Name, string? Uscc, string? IdentityHash, string? IdentityCipher, string? RegistrationNumber = null)
 {
     /// <summary>See <see cref="Subject.Key"/>.</summary>
-    public string Key => Uscc ?? IdentityHash!;
+    public string Key => Uscc ?? IdentityHash ?? SubjectIdentification.RegistrationKey(RegistrationNumber!);
 }
 
 /// <summary>
@@ -47,7 +47,7 @@ public sealed class SubjectDirectory(AppDbContext db, DateTimeOffset now, int un
         }
 
         var (type, name, kind, number) = (identity.Type, identity.Name, identity.IdKind, identity.IdNumber);
-        if (identity.ByUscc)
+        if (identity.ByUscc || identity.ByRegistrationNumber)
         {
             return (new SubjectKey(type, name, identity.Uscc, null, null, identity.RegistrationNumber), null);
         }

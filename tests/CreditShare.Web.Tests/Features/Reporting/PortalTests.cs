@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using CreditShare.Core.Accounts;
 using CreditShare.Core.Catalog;
@@ -11,17 +10,8 @@ namespace CreditShare.Web.Tests.Features.Reporting;
 /// <summary>The reporting portal and the center's views, through HTTP on the provider under test.</summary>
 public class PortalTests(CreditShareApp app) : IClassFixture<CreditShareApp>
 {
-    private static MultipartFormDataContent File(byte[] bytes, string name) =>
-        new() { { new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, "Upload", name } };
-
-    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string category, byte[] bytes, string name)
-    {
-        var html = await client.GetStringAsync($"/Reporting/Upload?category={category}");
-        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        var content = File(bytes, name);
-        content.Add(new StringContent(token), "__RequestVerificationToken");
-        return await client.PostAsync($"/Reporting/Upload?category={category}", content);
-    }
+    private static Task<HttpResponseMessage> UploadAsync(HttpClient client, string category, byte[] bytes, string name) =>
+        PortalUpload.UploadAsync(client, category, bytes, name);
 
     [Fact]
     public async Task A_reporter_uploads_a_workbook_gets_the_rejected_rows_back_fixes_them_and_sees_them_accepted()
@@ -40,7 +30,7 @@ public class PortalTests(CreditShareApp app) : IClassFixture<CreditShareApp>
 
         var errors = await reporter.GetAsync(batchUrl + "&handler=Errors");
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", errors.Content.Headers.ContentType!.MediaType);
-        var (rows, readErrors) = Workbooks.Read(await errors.Content.ReadAsStreamAsync(), BuiltInCatalog.Penalty);
+        var (rows, readErrors, _) = Workbooks.Read(await errors.Content.ReadAsStreamAsync(), BuiltInCatalog.Penalty);
         Assert.Empty(readErrors);
         var returned = Assert.Single(rows!);
         Assert.Equal(bad["CF_WSH"], returned["CF_WSH"]);

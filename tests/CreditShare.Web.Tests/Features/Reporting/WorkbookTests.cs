@@ -27,7 +27,7 @@ public class WorkbookTests
             Assert.Equal(BuiltInCatalog.Penalty.Fields.Count(f => f.Type == FieldType.Enum), validations.Count);
         }
 
-        var (rows, errors) = Workbooks.Read(new MemoryStream(bytes), BuiltInCatalog.Penalty);
+        var (rows, errors, _) = Workbooks.Read(new MemoryStream(bytes), BuiltInCatalog.Penalty);
         Assert.Empty(errors);
         Assert.Empty(rows!);
     }
@@ -45,7 +45,7 @@ public class WorkbookTests
             Assert.Empty(document.WorkbookPart.WorksheetParts.SelectMany(p => p.Worksheet.Descendants<CellFormula>()));
         }
 
-        var (rows, _) = Workbooks.Read(new MemoryStream(bytes), BuiltInCatalog.Penalty with { Fields = [.. BuiltInCatalog.Penalty.Fields.Select(f => f with { Required = false })] });
+        var (rows, _, _) = Workbooks.Read(new MemoryStream(bytes), BuiltInCatalog.Penalty with { Fields = [.. BuiltInCatalog.Penalty.Fields.Select(f => f with { Required = false })] });
         Assert.Equal("=HYPERLINK(\"http://evil\",\"点我\")", rows![0]["CF_XDR_MC"]);
     }
 
@@ -65,7 +65,7 @@ public class WorkbookTests
 
         Assert.True(buffer.Length < 2 * 1024 * 1024);
         buffer.Position = 0;
-        var (rows, errors) = Workbooks.Read(buffer, BuiltInCatalog.Penalty);
+        var (rows, errors, _) = Workbooks.Read(buffer, BuiltInCatalog.Penalty);
         Assert.Null(rows);
         Assert.Equal("xlsx.too_large", Assert.Single(errors).Code);
     }
@@ -73,7 +73,7 @@ public class WorkbookTests
     [Fact]
     public void Garbage_named_xlsx_is_refused_with_a_reason()
     {
-        var (rows, errors) = Workbooks.Read(new MemoryStream("not a workbook"u8.ToArray()), BuiltInCatalog.Penalty);
+        var (rows, errors, _) = Workbooks.Read(new MemoryStream("not a workbook"u8.ToArray()), BuiltInCatalog.Penalty);
         Assert.Null(rows);
         Assert.Equal("xlsx.malformed", Assert.Single(errors).Code);
     }
