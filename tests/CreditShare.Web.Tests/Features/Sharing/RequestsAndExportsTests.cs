@@ -150,11 +150,11 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
             Assert.Equal($"trace:{pdf.TraceCode}", document.Info.Keywords);
         }
 
-        var traced = await WithAsync(s => s.GetRequiredService<SharedExports>().TraceAsync(file.TraceCode.ToLowerInvariant()));
+        var traced = await app.WithDbAsync(db => AccessTrail.TraceAsync(db, file.TraceCode.ToLowerInvariant()));
         Assert.NotNull(traced);
         Assert.Equal(("测试发展和改革委员会", "leaky", "xlsx"), (traced.Value.UnitName, traced.Value.Export.Account, traced.Value.Export.Format));
         Assert.Equal(ids, traced.Value.RecordIds);
-        Assert.Null(await WithAsync(s => s.GetRequiredService<SharedExports>().TraceAsync("AAAA-BBBB-CCCC")));
+        Assert.Null(await app.WithDbAsync(db => AccessTrail.TraceAsync(db, "AAAA-BBBB-CCCC")));
     }
 
     [Fact]
