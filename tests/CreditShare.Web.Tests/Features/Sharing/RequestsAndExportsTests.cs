@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CreditShare.Core.Accounts;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Sharing;
 using DocumentFormat.OpenXml.Packaging;
@@ -173,13 +174,13 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
         Assert.True(restricted.IsOk, restricted.Message);
 
         using var user = app.Unit("user");
-        var records = JsonDocument.Parse(await user.GetStringAsync($"/api/v1/shared/subjects/{company}?purpose=%E6%A0%B8%E6%9F%A5")).RootElement.GetProperty("records")
-            .EnumerateArray().Select(r => r.GetProperty("id").GetInt64()).ToList();
+        var records = JsonSerializer.Deserialize<SharedSubject>(await user.GetStringAsync($"/api/v1/shared/subjects/{company}?purpose=%E6%A0%B8%E6%9F%A5"), WireJson.Options)!.Records
+            .Select(r => r.Id).ToList();
         Assert.Equal(theirs, records);
 
         Assert.True((await WithAsync(s => s.GetRequiredService<Grants>().RestrictAsync(reporter, "XZCF", null))).IsOk);
-        records = JsonDocument.Parse(await user.GetStringAsync($"/api/v1/shared/subjects/{company}?purpose=%E6%A0%B8%E6%9F%A5")).RootElement.GetProperty("records")
-            .EnumerateArray().Select(r => r.GetProperty("id").GetInt64()).ToList();
+        records = JsonSerializer.Deserialize<SharedSubject>(await user.GetStringAsync($"/api/v1/shared/subjects/{company}?purpose=%E6%A0%B8%E6%9F%A5"), WireJson.Options)!.Records
+            .Select(r => r.Id).ToList();
         Assert.Equal(ours.Concat(theirs).Order(), records.Order());
         Assert.Equal("restriction.not_source_unit", (await WithAsync(s => s.GetRequiredService<Grants>().RestrictAsync(SharingApp.Staff("x", StaffRoles.Reporter, app.UnitIds["user"]), "XZCF", null))).Code);
     }
