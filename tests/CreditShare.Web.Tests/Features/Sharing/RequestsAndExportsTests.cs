@@ -3,6 +3,7 @@ using CreditShare.Core.Accounts;
 using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Sharing;
+using CreditShare.Web.Tests.Features.Reporting;
 using DocumentFormat.OpenXml.Packaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -111,6 +112,35 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
         Assert.Equal(["request.letter_required", "request.purpose_required", "request.subject_invalid"], unknown.Errors.Select(e => e.Code).Order());
         Assert.Equal(requests, await app.WithDbAsync(db => db.QueryRequests.CountAsync()));
         Assert.Equal(before, Directory.Exists(app.AttachmentDirectory) ? Directory.GetFiles(app.AttachmentDirectory).Length : 0);
+    }
+
+    [Fact]
+    public async Task The_audit_admins_access_page_resolves_a_trace_code_to_its_recipient_and_records()
+    {
+        var company = TestRecords.Company(TestRecords.Next());
+        var ids = await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next(), company));
+        if (!await app.WithDbAsync(db => db.SharingGrants.AnyAsync(g => g.UnitId == app.UnitIds["user"] && g.CategoryCode == "XZCF")))
+        {
+            await app.GrantAsync("user", "XZCF", ["CF_XDR_MC", "CF_WSH"]);
+        }
+
+        var file = await WithAsync(async s =>
+        {
+            var data = s.GetRequiredService<SharedData>();
+            var subject = await data.SubjectAsync((await data.FindSubjectAsync(company))!, company, await data.ShareAsync(app.UnitIds["user"]));
+            return await s.GetRequiredService<SharedExports>().ExportAsync(SharingApp.Staff("tracer", StaffRoles.UserUnitQuerier, app.UnitIds["user"]), app.UnitIds["user"], "招标投标", subject, SharedExports.Xlsx);
+        });
+        var auditor = await app.SignInOverTlsAsync(await app.CreateStaffAsync(StaffRoles.AuditAdmin));
+
+        var page = System.Net.WebUtility.HtmlDecode(await auditor.GetStringAsync($"/Audit/Access?trace={file.TraceCode.ToLowerInvariant()}"));
+
+        Assert.Contains("<td id=\"trace-unit\">测试发展和改革委员会</td>", page);
+        Assert.Contains("<td id=\"trace-account\">tracer</td>", page);
+        Assert.Contains($"<th>记录（1）</th><td class=\"mono small\">{ids[0]}</td>", page);
+        var unknown = System.Net.WebUtility.HtmlDecode(await auditor.GetStringAsync("/Audit/Access?trace=AAAA-BBBB-CCCC"));
+        Assert.Contains("没有该追溯码对应的导出记录", unknown);
+        Assert.Equal(2, await app.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.EventCode == (int)AuditEvent.Data_ExportTraced
+            && (e.Target == $"export:{file.TraceCode}" || e.Target == "export:AAAA-BBBB-CCCC"))));
     }
 
     [Fact]
