@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using CreditShare.Core.Contract;
 
 namespace CreditShare.Web.Tests;
 
@@ -36,13 +36,13 @@ public static partial class StaffClient
         return client;
     }
 
-    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
+    /// <summary>Asserts the status and the problem+json type, and reads the body into the wire contract's problem shape.</summary>
+    public static async Task<ApiProblem> ProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {
         Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ApiProblem.MediaType, response.Content.Headers.ContentType?.MediaType);
+        return (await response.Content.ReadFromJsonAsync<ApiProblem>(WireJson.Options))!;
     }
 
-    public static IEnumerable<(string Field, string Code)> FieldErrors(this JsonElement problem) =>
-        problem.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("field").GetString()!, e.GetProperty("code").GetString()!));
+    public static IEnumerable<(string Field, string Code)> FieldErrors(this ApiProblem problem) => problem.Errors.Select(e => (e.Field, e.Code));
 }

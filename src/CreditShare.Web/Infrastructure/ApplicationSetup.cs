@@ -1,3 +1,4 @@
+using CreditShare.Web.Attachments;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Accounts;
 using CreditShare.Web.Features.Audit;
@@ -75,6 +76,7 @@ public static class ApplicationSetup
         services.AddScoped<SharedExports>();
         services.AddScoped<QueryRequests>();
         services.Configure<AttachmentOptions>(configuration.GetSection("Attachments"));
+        services.AddScoped<AttachmentStore>();
         services.Configure<WebhookOptions>(configuration.GetSection("Sharing:Webhooks"));
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(s => s.GetRequiredService<WebhookDispatcher>());

@@ -44,7 +44,7 @@ public class CrossSiteRequestTests(CreditShareApp app) : IClassFixture<CreditSha
         })
         {
             var problem = await (await client.SendAsync(Post(path, origin, referer))).ProblemAsync(HttpStatusCode.Forbidden);
-            Assert.Equal("csrf.cross_origin", problem.GetProperty("code").GetString());
+            Assert.Equal("csrf.cross_origin", problem.Code);
         }
 
         Assert.False(await app.WithDbAsync(db => db.Users.Where(u => u.Id == victim.Id).Select(u => u.IsSuspended).SingleAsync()));

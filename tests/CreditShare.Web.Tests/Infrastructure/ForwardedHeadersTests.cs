@@ -78,6 +78,7 @@ public class ForwardedHeadersFromProxiesTests(BehindProxyApp app) : IClassFixtur
     public async Task A_configured_proxy_forwards_each_clients_own_address_to_the_rate_limit()
     {
         var statuses = await Forwarded.PublicQueriesFromFreshAddressesAsync(app, 5);
+        Assert.Equal(5, statuses.Count);
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
     }
 

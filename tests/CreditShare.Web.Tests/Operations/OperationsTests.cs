@@ -31,6 +31,6 @@ public class OperationsTests(CreditShareApp app) : IClassFixture<CreditShareApp>
     public async Task Unknown_api_routes_answer_with_problem_json()
     {
         var response = await app.CreateClient().GetAsync("/api/v1/no-such-thing");
-        Assert.Equal("not_found", (await response.ProblemAsync(HttpStatusCode.NotFound)).GetProperty("code").GetString());
+        Assert.Equal("not_found", (await response.ProblemAsync(HttpStatusCode.NotFound)).Code);
     }
 }

@@ -1,6 +1,5 @@
 using CreditShare.Core;
 using CreditShare.Web.Data;
-using CreditShare.Web.Features.Sharing;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +11,7 @@ public sealed record AccessRow(DateTimeOffset At, string Unit, string Channel, s
 /// Leak tracing (art. 23) for the 审计管理员: who received a record, what a unit received between two dates, and whose
 /// export a trace code belongs to — answered from the access rows the audit trail vouches for.
 /// </summary>
-public sealed class AccessModel(AppDbContext db, SharedExports exports, AuditWriter audit) : PageModel
+public sealed class AccessModel(AppDbContext db, AuditWriter audit) : PageModel
 {
     public const int MaxRows = 1000;
 
@@ -57,7 +56,7 @@ public sealed class AccessModel(AppDbContext db, SharedExports exports, AuditWri
         Units = [.. (await db.Units.AsNoTracking().OrderBy(u => u.Id).Select(u => new { u.Id, u.Name }).ToListAsync()).Select(u => (u.Id, u.Name))];
         if (!string.IsNullOrWhiteSpace(Trace))
         {
-            Export = await exports.TraceAsync(Trace);
+            Export = await AccessTrail.TraceAsync(db, Trace);
             TraceNotFound = Export is null;
             await audit.WriteAsync(new AuditRecord(AuditEvent.Data_ExportTraced, AuditOutcome.Success) { Target = $"export:{Trace.Trim().ToUpperInvariant()}", ResultCount = Export is null ? 0 : 1 });
             return;

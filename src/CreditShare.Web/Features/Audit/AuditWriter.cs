@@ -147,7 +147,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
             var last = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Sequence)
                 .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(cancellationToken);
             var (sequence, previousHash) = (last?.Sequence ?? 0, last?.Hash ?? AuditChain.GenesisHash);
-            var access = new List<Features.Sharing.SharedRecordAccess>();
+            var access = new List<SharedRecordAccess>();
             foreach (var draft in direct is null ? pending : [.. pending, direct])
             {
                 var entry = new AuditEntry
@@ -172,7 +172,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
                 db.AuditEntries.Add(entry);
                 if (draft.SharedRecordIds is { Length: > 0 } ids)
                 {
-                    access.AddRange(ids.Split(',').Select(id => new Features.Sharing.SharedRecordAccess
+                    access.AddRange(ids.Split(',').Select(id => new SharedRecordAccess
                     {
                         AuditSequence = entry.Sequence,
                         UnitId = draft.SharedUnitId!.Value,
@@ -199,7 +199,7 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
         }
     }
 
-    private static readonly BulkTable<Features.Sharing.SharedRecordAccess> AccessRows = new("SharedRecordAccesses",
+    private static readonly BulkTable<SharedRecordAccess> AccessRows = new("SharedRecordAccesses",
         ["AuditSequence", "UnitId", "RecordId", "At", "Channel", "Account"], a => [a.AuditSequence, a.UnitId, a.RecordId, a.At, a.Channel, a.Account]);
 
     /// <summary>The chained detail names how many records went out and a hash of their ids, so the access rows cannot be edited unnoticed.</summary>

@@ -6,25 +6,24 @@ using CreditShare.Core.Codes;
 using CreditShare.Core.Contract;
 using CreditShare.Core.Sharing;
 using CreditShare.Core.Subjects;
+using CreditShare.Web.Attachments;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace CreditShare.Web.Features.Sharing;
 
-public sealed class AttachmentOptions
+/// <summary>A document for a formal request: which paper it is, and the file.</summary>
+public sealed record UploadedFile(AttachmentKind Kind, AttachmentUpload File)
 {
-    /// <summary>Outside the web root; relative paths are taken from the working directory.</summary>
-    public string Directory { get; set; } = "data/attachments";
-
-    public long MaxBytes { get; set; } = 10 * 1024 * 1024;
+    public UploadedFile(AttachmentKind kind, string fileName, string? contentType, byte[] content)
+        : this(kind, new AttachmentUpload(fileName, contentType, content))
+    {
+    }
 }
-
-public sealed record UploadedFile(AttachmentKind Kind, string FileName, string? ContentType, byte[] Content);
 
 public sealed record RequestInput(int UnitId, string? Subjects, IReadOnlyList<string>? Categories, string? Purpose);
 
@@ -37,7 +36,7 @@ public sealed record StoredAttachment(RequestAttachment Attachment, string Path)
 /// authorisation with the agent's ID copy, before it can be approved. Every step is audited.
 /// </summary>
 public sealed class QueryRequests(AppDbContext db, CatalogService catalog, SharedData data, SharedExports exports, PersonalDataProtector protector,
-    AuditWriter audit, IOptions<AttachmentOptions> options, TimeProvider time)
+    AuditWriter audit, AttachmentStore attachments, TimeProvider time)
 {
     public static string KindLabel(AttachmentKind kind) => kind switch
     {
@@ -55,47 +54,6 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
         RequestStatus.Rejected => "已驳回",
         _ => "已办结",
     };
-
-    private string Directory => Path.GetFullPath(options.Value.Directory);
-
-    /// <summary>What the bytes are, whatever the name says: PDF, PNG or JPEG only.</summary>
-    public static string? Sniff(ReadOnlySpan<byte> content) =>
-        content.StartsWith("%PDF-"u8) ? "application/pdf"
-        : content.StartsWith((byte[])[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "image/png"
-        : content.StartsWith((byte[])[0xFF, 0xD8, 0xFF]) ? "image/jpeg"
-        : null;
-
-    public FieldError? CheckFile(UploadedFile file, string field)
-    {
-        if (file.Content.Length == 0)
-        {
-            return new FieldError(field, "attachment.empty", "文件为空");
-        }
-
-        if (file.Content.Length > options.Value.MaxBytes)
-        {
-            return new FieldError(field, "attachment.too_large", $"文件不能超过 {options.Value.MaxBytes / 1024 / 1024} MB");
-        }
-
-        var actual = Sniff(file.Content);
-        var claimed = Path.GetExtension(file.FileName).ToLowerInvariant() switch
-        {
-            ".pdf" => "application/pdf",
-            ".png" => "image/png",
-            ".jpg" or ".jpeg" => "image/jpeg",
-            _ => file.ContentType,
-        };
-        if (actual is null)
-        {
-            return claimed is "application/pdf" or "image/png" or "image/jpeg"
-                ? new FieldError(field, "attachment.content_mismatch", $"文件“{file.FileName}”声称是 {claimed}，但内容不是")
-                : new FieldError(field, "attachment.type", "只接受 PDF、PNG 或 JPEG 文件");
-        }
-
-        return claimed is not null && claimed != actual
-            ? new FieldError(field, "attachment.content_mismatch", $"文件“{file.FileName}”的内容（{actual}）与其名称或类型（{claimed}）不符")
-            : null;
-    }
 
     public async Task<Outcome<QueryRequest>> SubmitAsync(ClaimsPrincipal who, RequestInput input, IReadOnlyList<UploadedFile> files)
     {
@@ -147,7 +105,7 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
             errors.Add(new FieldError("letter", "request.letter_required", "请上传加盖公章的公函（PDF 或图片）"));
         }
 
-        errors.AddRange(files.Select(f => CheckFile(f, FieldOf(f.Kind))).OfType<FieldError>());
+        errors.AddRange(files.Select(f => attachments.Check(f.File, FieldOf(f.Kind))).OfType<FieldError>());
         if (errors.Count > 0)
         {
             await audit.WriteAsync(new AuditRecord(AuditEvent.Request_Refused, AuditOutcome.Refused) { Target = "request", Detail = string.Join(",", errors.Select(e => e.Code).Distinct()) });
@@ -191,14 +149,14 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
             return Outcome<QueryRequest>.Conflict("request.not_open", "只能为待审核的申请补充材料");
         }
 
-        if (CheckFile(file, FieldOf(file.Kind)) is { } error)
+        if (attachments.Check(file.File, FieldOf(file.Kind)) is { } error)
         {
             return Outcome<QueryRequest>.Invalid(error);
         }
 
         await StoreAsync(request, [file], who.Actor(), async () => await db.SaveChangesAsync());
         await audit.WriteAsync(new AuditRecord(AuditEvent.Request_DocumentAdded, AuditOutcome.Success)
-        { Target = $"request:{request.Number}", Detail = $"kind={file.Kind};bytes={file.Content.Length}" });
+        { Target = $"request:{request.Number}", Detail = $"kind={file.Kind};bytes={file.File.Content.Length}" });
         return Outcome<QueryRequest>.Ok(request);
     }
 
@@ -310,7 +268,7 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
 
         await audit.WriteAsync(new AuditRecord(AuditEvent.Data_RequestDocumentDownloaded, AuditOutcome.Success)
         { Target = $"request:{request.Number}", Detail = $"attachment={attachment.Id};kind={attachment.Kind};sha256={attachment.Sha256}" });
-        return new StoredAttachment(attachment, Path.Combine(Directory, attachment.StoredName));
+        return new StoredAttachment(attachment, attachments.PathOf(attachment.StoredName));
     }
 
     public IReadOnlyList<string> DisplaySubjects(QueryRequest request) =>
@@ -325,55 +283,31 @@ public sealed class QueryRequests(AppDbContext db, CatalogService catalog, Share
         _ => "result",
     };
 
-    /// <summary>Files first, then the rows; if the rows fail, the files go again — nothing half-written stays behind.</summary>
+    /// <summary>The request saved with its documents in one transaction, the files kept by the attachment store.</summary>
     private async Task StoreAsync(QueryRequest request, IReadOnlyList<UploadedFile> files, string by, Func<Task> save)
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        var written = new List<string>();
-        try
+        var now = time.GetUtcNow();
+        await attachments.SaveAsync([.. files.Select(f => f.File)], async stored =>
         {
-            var now = time.GetUtcNow();
-            var pending = new List<(RequestAttachment Row, UploadedFile File)>();
-            foreach (var file in files)
+            await save();
+            foreach (var (file, kept) in files.Zip(stored))
             {
-                var contentType = Sniff(file.Content)!;
-                var name = $"{Guid.NewGuid():N}{(contentType == "application/pdf" ? ".pdf" : contentType == "image/png" ? ".png" : ".jpg")}";
-                var path = Path.Combine(Directory, name);
-                await File.WriteAllBytesAsync(path, file.Content);
-                written.Add(path);
-                pending.Add((new RequestAttachment
+                db.RequestAttachments.Add(new RequestAttachment
                 {
+                    RequestId = request.Id,
                     Kind = file.Kind,
-                    FileName = Path.GetFileName(file.FileName) is { Length: > 0 and <= 200 } clean ? clean : name,
-                    ContentType = contentType,
-                    Size = file.Content.Length,
-                    Sha256 = Core.Crypto.ContentDigest.Hex(file.Content),
-                    StoredName = name,
+                    FileName = kept.FileName,
+                    ContentType = kept.ContentType,
+                    Size = kept.Size,
+                    Sha256 = kept.Sha256,
+                    StoredName = kept.StoredName,
                     UploadedBy = by,
                     UploadedAt = now,
-                }, file));
-            }
-
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            await save();
-            foreach (var (row, _) in pending)
-            {
-                row.RequestId = request.Id;
-                db.RequestAttachments.Add(row);
+                });
             }
 
             await db.SaveChangesAsync();
-            await transaction.CommitAsync();
-        }
-        catch
-        {
-            foreach (var path in written)
-            {
-                File.Delete(path);
-            }
-
-            throw;
-        }
+        });
     }
 
     private async Task<Outcome<QueryRequest>> RefusedAsync(QueryRequest request, string code, string message)

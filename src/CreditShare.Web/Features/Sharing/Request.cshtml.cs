@@ -1,4 +1,5 @@
 using CreditShare.Core.Accounts;
+using CreditShare.Web.Attachments;
 using CreditShare.Web.Data;
 using CreditShare.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CreditShare.Web.Features.Sharing;
 
 /// <summary>One formal request: its documents, the review, the fulfilment and the result, each step by whoever may take it.</summary>
-public sealed class RequestModel(AppDbContext db, QueryRequests requests) : PageModel
+public sealed class RequestModel(AppDbContext db, QueryRequests requests, AttachmentStore attachments) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public long Id { get; set; }
@@ -43,7 +44,7 @@ public sealed class RequestModel(AppDbContext db, QueryRequests requests) : Page
             return await LoadAsync() ? Page() : NotFound();
         }
 
-        return await AfterAsync(await requests.AddAttachmentAsync(User, Id, await RequestsModel.ReadAsync(kind, file)), "材料已补充");
+        return await AfterAsync(await requests.AddAttachmentAsync(User, Id, new UploadedFile(kind, await attachments.ReadAsync(file))), "材料已补充");
     }
 
     public async Task<IActionResult> OnGetDownloadAsync(long attachment)

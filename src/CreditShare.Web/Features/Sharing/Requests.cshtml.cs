@@ -1,6 +1,7 @@
 using CreditShare.Core.Accounts;
 using CreditShare.Core.Catalog;
 using CreditShare.Core.Sharing;
+using CreditShare.Web.Attachments;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Infrastructure;
@@ -30,7 +31,7 @@ public sealed class RequestForm
 }
 
 /// <summary>书面查询: the requests a user can see (pending ones with their age), the unit's inbox, and a new request.</summary>
-public sealed class RequestsModel(AppDbContext db, QueryRequests requests, CatalogService catalog, TimeProvider time) : PageModel
+public sealed class RequestsModel(AppDbContext db, QueryRequests requests, AttachmentStore attachments, CatalogService catalog, TimeProvider time) : PageModel
 {
     [BindProperty]
     public RequestForm Input { get; set; } = new();
@@ -55,7 +56,7 @@ public sealed class RequestsModel(AppDbContext db, QueryRequests requests, Catal
         {
             if (file is { Length: > 0 })
             {
-                files.Add(await ReadAsync(kind, file));
+                files.Add(new UploadedFile(kind, await attachments.ReadAsync(file)));
             }
         }
 
@@ -69,21 +70,6 @@ public sealed class RequestsModel(AppDbContext db, QueryRequests requests, Catal
 
         TempData["Notice"] = $"申请 {outcome.Value!.Number} 已提交，待业务审核员审核";
         return RedirectToPage("/Sharing/Request", new { id = outcome.Value.Id });
-    }
-
-    /// <summary>Reads an upload up to one byte past the limit, so that the size check sees an oversized file as such.</summary>
-    public static async Task<UploadedFile> ReadAsync(AttachmentKind kind, IFormFile file)
-    {
-        using var buffer = new MemoryStream();
-        await using var stream = file.OpenReadStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk)) > 0 && buffer.Length <= 10 * 1024 * 1024)
-        {
-            buffer.Write(chunk, 0, read);
-        }
-
-        return new UploadedFile(kind, file.FileName, file.ContentType, buffer.ToArray());
     }
 
     private async Task LoadAsync()

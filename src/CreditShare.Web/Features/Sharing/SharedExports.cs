@@ -186,21 +186,4 @@ public sealed class SharedExports(AppDbContext db, CatalogService catalog, Audit
         document.Save(stream, false);
         return stream.ToArray();
     }
-
-    /// <summary>Who received the file with this trace code (art. 23).</summary>
-    public async Task<(ShareExport Export, string UnitName, List<long> RecordIds)?> TraceAsync(string code)
-    {
-        var normalized = code.Trim().ToUpperInvariant();
-        var export = await db.ShareExports.AsNoTracking().FirstOrDefaultAsync(e => e.TraceCode == normalized);
-        if (export is null)
-        {
-            return null;
-        }
-
-        var unitName = await db.Units.Where(u => u.Id == export.UnitId).Select(u => u.Name).FirstAsync();
-        var target = $"export:{normalized}";
-        var sequence = await db.AuditEntries.Where(a => a.Target == target && a.EventCode == (int)AuditEvent.Data_Exported).Select(a => a.Sequence).FirstOrDefaultAsync();
-        var ids = await db.SharedRecordAccesses.Where(a => a.AuditSequence == sequence).OrderBy(a => a.RecordId).Select(a => a.RecordId).ToListAsync();
-        return (export, unitName, ids);
-    }
 }

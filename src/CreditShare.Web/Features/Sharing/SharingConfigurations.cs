@@ -26,17 +26,6 @@ internal sealed class SharingRestrictionConfiguration : IEntityTypeConfiguration
     }
 }
 
-internal sealed class SharedRecordAccessConfiguration : IEntityTypeConfiguration<SharedRecordAccess>
-{
-    public void Configure(EntityTypeBuilder<SharedRecordAccess> builder)
-    {
-        builder.Property(a => a.Channel).HasMaxLength(16);
-        builder.Property(a => a.Account).HasMaxLength(256);
-        builder.HasIndex(a => new { a.RecordId, a.At });
-        builder.HasIndex(a => new { a.UnitId, a.At });
-    }
-}
-
 internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<WebhookSubscription>
 {
     public void Configure(EntityTypeBuilder<WebhookSubscription> builder)
@@ -55,20 +44,6 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.Property(d => d.Change).HasMaxLength(16);
         builder.Property(d => d.Error).HasMaxLength(500);
         builder.HasIndex(d => new { d.SubscriptionId, d.Id });
-    }
-}
-
-internal sealed class ShareExportConfiguration : IEntityTypeConfiguration<ShareExport>
-{
-    public void Configure(EntityTypeBuilder<ShareExport> builder)
-    {
-        builder.Property(e => e.TraceCode).HasMaxLength(32);
-        builder.Property(e => e.Account).HasMaxLength(256);
-        builder.Property(e => e.Format).HasMaxLength(8);
-        builder.Property(e => e.Purpose).HasMaxLength(500);
-        builder.Property(e => e.Subject).HasMaxLength(300);
-        builder.Property(e => e.ContentSha256).HasMaxLength(64);
-        builder.HasIndex(e => e.TraceCode).IsUnique();
     }
 }
 

@@ -57,29 +57,6 @@ public sealed class SharingRestriction
     public string UpdatedBy { get; set; } = "";
 }
 
-/// <summary>
-/// One record handed to one unit, by the audit entry that recorded the handing (art. 23): the rows that answer
-/// "who saw record X" and "what did unit Y receive". The audit entry's detail carries a hash of the record ids, so the
-/// chain vouches for these rows.
-/// </summary>
-public sealed class SharedRecordAccess
-{
-    public long Id { get; set; }
-
-    public long AuditSequence { get; set; }
-
-    public int UnitId { get; set; }
-
-    public long RecordId { get; set; }
-
-    public DateTimeOffset At { get; set; }
-
-    /// <summary><c>api</c>, <c>feed</c>, <c>webhook</c>, <c>console</c>, <c>export</c> or <c>request</c>.</summary>
-    public string Channel { get; set; } = "";
-
-    public string Account { get; set; } = "";
-}
-
 public enum WebhookStatus
 {
     Active = 0,
@@ -144,33 +121,6 @@ public sealed class WebhookDelivery
     public string? Error { get; set; }
 
     public bool Succeeded { get; set; }
-}
-
-/// <summary>An exported file (art. 23): the trace code printed on it and embedded in it leads back here.</summary>
-public sealed class ShareExport
-{
-    public long Id { get; set; }
-
-    public string TraceCode { get; set; } = "";
-
-    public int UnitId { get; set; }
-
-    public string Account { get; set; } = "";
-
-    public DateTimeOffset At { get; set; }
-
-    /// <summary><c>xlsx</c> or <c>pdf</c>.</summary>
-    public string Format { get; set; } = "";
-
-    public string Purpose { get; set; } = "";
-
-    public string Subject { get; set; } = "";
-
-    public int RecordCount { get; set; }
-
-    public string ContentSha256 { get; set; } = "";
-
-    public long? RequestId { get; set; }
 }
 
 public enum RequestStatus

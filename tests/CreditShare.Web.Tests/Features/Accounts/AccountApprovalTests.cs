@@ -29,7 +29,7 @@ public partial class AccountApprovalTests(CreditShareApp app) : IClassFixture<Cr
     }
 
     private static async Task<string> ProblemCodeAsync(HttpResponseMessage response, HttpStatusCode status) =>
-        (await response.ProblemAsync(status)).GetProperty("code").GetString()!;
+        (await response.ProblemAsync(status)).Code;
 
     private Task<int> AuditCountAsync(AuditEvent code, string target) =>
         app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.EventCode == (int)code && a.Target == $"account:{target}"));

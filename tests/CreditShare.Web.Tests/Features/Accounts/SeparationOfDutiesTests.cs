@@ -24,11 +24,11 @@ public class SeparationOfDutiesTests(CreditShareApp app) : IClassFixture<CreditS
     {
         var (client, admin) = await SecurityAdminAsync();
         var response = await client.PutAsJsonAsync($"/api/v1/accounts/{admin.Id}/roles", new { roles = new[] { StaffRoles.SecurityAdmin, StaffRoles.Querier } });
-        Assert.Equal("account.self_change", (await response.ProblemAsync(HttpStatusCode.Forbidden)).GetProperty("code").GetString());
+        Assert.Equal("account.self_change", (await response.ProblemAsync(HttpStatusCode.Forbidden)).Code);
         Assert.Equal([StaffRoles.SecurityAdmin], await RolesOfAsync(admin.Id));
 
         var reset = await client.PostAsync($"/api/v1/accounts/{admin.Id}/reset-second-factor", null);
-        Assert.Equal("account.self_change", (await reset.ProblemAsync(HttpStatusCode.Forbidden)).GetProperty("code").GetString());
+        Assert.Equal("account.self_change", (await reset.ProblemAsync(HttpStatusCode.Forbidden)).Code);
         Assert.True(await app.WithDbAsync(db => db.Users.Where(u => u.Id == admin.Id).Select(u => u.TwoFactorEnabled).SingleAsync()));
     }
 
@@ -96,12 +96,12 @@ public class SeparationOfDutiesTests(CreditShareApp app) : IClassFixture<CreditS
     public async Task Only_security_administrators_reach_the_accounts_api()
     {
         var querier = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.Querier));
-        Assert.Equal("forbidden", (await (await querier.GetAsync("/api/v1/accounts")).ProblemAsync(HttpStatusCode.Forbidden)).GetProperty("code").GetString());
+        Assert.Equal("forbidden", (await (await querier.GetAsync("/api/v1/accounts")).ProblemAsync(HttpStatusCode.Forbidden)).Code);
         var audit = await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.AuditAdmin));
         var attempt = await audit.PutAsJsonAsync($"/api/v1/accounts/{Guid.NewGuid()}/roles", new { roles = new[] { StaffRoles.Querier } });
         await attempt.ProblemAsync(HttpStatusCode.Forbidden);
         var anonymous = app.Browser();
-        Assert.Equal("unauthenticated", (await (await anonymous.GetAsync("/api/v1/accounts")).ProblemAsync(HttpStatusCode.Unauthorized)).GetProperty("code").GetString());
+        Assert.Equal("unauthenticated", (await (await anonymous.GetAsync("/api/v1/accounts")).ProblemAsync(HttpStatusCode.Unauthorized)).Code);
     }
 
     [Fact]

@@ -241,7 +241,7 @@ public partial class SignInTests(CreditShareApp app) : IClassFixture<CreditShare
         // Everything but the password page is closed until the one-time password is changed.
         Assert.Equal("/SignIn/ChangePassword", (await client.GetAsync("/Units")).Headers.Location!.OriginalString);
         var api = await client.GetAsync("/api/v1/units");
-        Assert.Equal("account.must_change_password", (await api.ProblemAsync(HttpStatusCode.Forbidden)).GetProperty("code").GetString());
+        Assert.Equal("account.must_change_password", (await api.ProblemAsync(HttpStatusCode.Forbidden)).Code);
 
         var weak = await client.PostFormAsync("/SignIn/ChangePassword",
             ("Input.CurrentPassword", staff.Password), ("Input.NewPassword", "alllowercase"), ("Input.ConfirmPassword", "alllowercase"));

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Tests.Features.Sharing;
@@ -33,7 +33,7 @@ public sealed class AuditOutboxTests : IAsyncLifetime
         await app.GrantAsync("hooked", "XZCF", ["CF_XDR_MC", "CF_XDR_SHXYM", "CF_WSH", "CF_JDRQ"]);
         var subscribed = await hooked.PostAsJsonAsync("/api/v1/shared/webhooks", new { url = receiver.Url, categories = new[] { "XZCF" } });
         Assert.Equal(HttpStatusCode.Created, subscribed.StatusCode);
-        var subscriptionId = (await subscribed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var subscriptionId = (await subscribed.Content.ReadFromJsonAsync<WebhookView>(WireJson.Options))!.Id;
         // Registration was chained right away: the outbox empties after a healthy commit.
         Assert.Equal(0, await app.WithDbAsync(db => db.PendingAudits.CountAsync()));
         Assert.Equal(1, await CountAsync(AuditEvent.Webhook_Registered, $"webhook:{subscriptionId}"));

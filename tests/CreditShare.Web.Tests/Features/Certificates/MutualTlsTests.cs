@@ -25,7 +25,7 @@ public class MutualTlsTests(KestrelApp app) : IClassFixture<KestrelApp>
     }
 
     private static async Task<string> RefusalAsync(HttpResponseMessage response) =>
-        (await response.ProblemAsync(HttpStatusCode.Unauthorized)).GetProperty("code").GetString()!;
+        (await response.ProblemAsync(HttpStatusCode.Unauthorized)).Code;
 
     [Fact]
     public async Task A_valid_certificate_identifies_its_unit()

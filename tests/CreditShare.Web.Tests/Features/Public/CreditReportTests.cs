@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,8 +19,8 @@ public class CreditReportTests(PublicApp app) : IClassFixture<PublicApp>
         var record = TestRecords.Penalty(TestRecords.Next(), name: $"报告测试{TestRecords.Next()}商贸有限公司");
         record["CF_GSJZQ"] = "2030-12-31";
         using var client = app.Unit("source");
-        var result = await (await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record })).Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(1, result.GetProperty("accepted").GetInt32());
+        var result = (await (await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record })).Content.ReadFromJsonAsync<BatchResult>(WireJson.Options))!;
+        Assert.Equal(1, result.Accepted);
         return record["CF_XDR_SHXYM"]!;
     }
 
@@ -57,7 +58,7 @@ public class CreditReportTests(PublicApp app) : IClassFixture<PublicApp>
         Assert.False(changed.GetProperty("fileMatches").GetBoolean());
 
         var wrongCode = await Anonymous().GetAsync($"/api/public/v1/reports/{number}?code=ABCDEFGH");
-        Assert.Equal("report.not_found", (await wrongCode.ProblemAsync(HttpStatusCode.NotFound)).GetProperty("code").GetString());
+        Assert.Equal("report.not_found", (await wrongCode.ProblemAsync(HttpStatusCode.NotFound)).Code);
         var invented = await Anonymous().GetAsync($"/api/public/v1/reports/XYBG20261127{RandomNumberGenerator.GetInt32(1_000_000_000):D10}?code={verification}");
         await invented.ProblemAsync(HttpStatusCode.NotFound);
 

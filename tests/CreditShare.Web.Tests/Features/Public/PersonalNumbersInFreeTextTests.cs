@@ -4,6 +4,7 @@ using System.Text.Json;
 using CreditShare.Core.Accounts;
 using CreditShare.Core.Catalog;
 using CreditShare.Core.Codes;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Tests.Features.Reporting;
 using Microsoft.EntityFrameworkCore;
 
@@ -112,15 +113,15 @@ public class PersonalNumbersInFreeTextTests(PublicApp app) : IClassFixture<Publi
         using var unit = app.Unit("source");
         var response = await unit.PostAsJsonAsync("/api/v1/reports/XZCF", records.Append(rejected).ToArray());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal((Spellings.Length, 1), (result.GetProperty("accepted").GetInt32(), result.GetProperty("rejected").GetInt32()));
-        var answers = result.GetProperty("records").EnumerateArray().ToList();
+        var result = (await response.Content.ReadFromJsonAsync<BatchResult>(WireJson.Options))!;
+        Assert.Equal((Spellings.Length, 1), (result.Accepted, result.Rejected));
+        var answers = result.Records;
         for (var i = 0; i <= Spellings.Length; i++)
         {
             var field = i < Spellings.Length ? FreeTextFields[i % FreeTextFields.Length] : "CF_SY";
-            var warning = Assert.Single(answers[i].GetProperty("warnings").EnumerateArray(), w => w.GetProperty("code").GetString() == FreeText.PersonalNumberCode);
-            Assert.Equal(field, warning.GetProperty("field").GetString());
-            Assert.Contains(BuiltInCatalog.Penalty.Field(field)!.Label, warning.GetProperty("message").GetString());
+            var warning = Assert.Single(answers[i].Warnings, w => w.Code == FreeText.PersonalNumberCode);
+            Assert.Equal(field, warning.Field);
+            Assert.Contains(BuiltInCatalog.Penalty.Field(field)!.Label, warning.Message);
         }
 
         var keys = records.Select(r => r["CF_WSH"]).ToList();
@@ -137,7 +138,7 @@ public class PersonalNumbersInFreeTextTests(PublicApp app) : IClassFixture<Publi
 
         // The portal's batch page tells the reporter, per row.
         var reporter = await app.SignInOverTlsAsync(await app.CreateStaffAsync(StaffRoles.Reporter, unit: "source"));
-        var page = WebUtility.HtmlDecode(await reporter.GetStringAsync($"/Reporting/Batch?id={result.GetProperty("batchId").GetString()}"));
+        var page = WebUtility.HtmlDecode(await reporter.GetStringAsync($"/Reporting/Batch?id={result.BatchId}"));
         Assert.Contains("第 1 行：“违法事实”中含有身份证号码或手机号码，已遮蔽后保存", page);
         Assert.Contains("第 3 行：“备注”中含有身份证号码或手机号码，已遮蔽后保存", page);
 
@@ -153,8 +154,8 @@ public class PersonalNumbersInFreeTextTests(PublicApp app) : IClassFixture<Publi
         var company = TestRecords.Company(TestRecords.Next());
         var records = Records(company, i => $"占位{i}号");
         using var unit = app.Unit("source");
-        var result = await (await unit.PostAsJsonAsync("/api/v1/reports/XZCF", records)).Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(Spellings.Length, result.GetProperty("accepted").GetInt32());
+        var result = (await (await unit.PostAsJsonAsync("/api/v1/reports/XZCF", records)).Content.ReadFromJsonAsync<BatchResult>(WireJson.Options))!;
+        Assert.Equal(Spellings.Length, result.Accepted);
 
         // As a row stored before this change would be: the number in clear in the stored text.
         await app.WithDbAsync(async db =>
@@ -204,9 +205,9 @@ public class PersonalNumbersInFreeTextTests(PublicApp app) : IClassFixture<Publi
         var authority = record["CF_CFJGDM"]!;
         record["CF_SY"] = $"该公司（{company}）与{authority}于20260301查明，宁市监罚〔2026〕123号，罚款12345.67元";
         using var unit = app.Unit("source");
-        var result = await (await unit.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record })).Content.ReadFromJsonAsync<JsonElement>();
-        var answer = Assert.Single(result.GetProperty("records").EnumerateArray());
-        Assert.DoesNotContain(answer.GetProperty("warnings").EnumerateArray(), w => w.GetProperty("code").GetString() == FreeText.PersonalNumberCode);
+        var result = (await (await unit.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record })).Content.ReadFromJsonAsync<BatchResult>(WireJson.Options))!;
+        var answer = Assert.Single(result.Records);
+        Assert.DoesNotContain(answer.Warnings, w => w.Code == FreeText.PersonalNumberCode);
 
         var page = WebUtility.HtmlDecode(await Anonymous().GetStringAsync($"/public/subjects/{company}"));
         Assert.Contains(record["CF_SY"]!, page);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CreditShare.Core.Codes;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Public;
 using CreditShare.Web.Tests.Features.Reporting;
 
@@ -29,8 +30,8 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
 
         using var client = app.Unit("source");
         var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", records);
-        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(records.Length, result.GetProperty("accepted").GetInt32());
+        var result = (await response.Content.ReadFromJsonAsync<BatchResult>(WireJson.Options))!;
+        Assert.Equal(records.Length, result.Accepted);
     }
 
     private async Task<JsonElement> GetJsonAsync(string path)
@@ -221,7 +222,7 @@ public partial class PublicRegisterTests(PublicApp app) : IClassFixture<PublicAp
         Assert.Equal(HttpStatusCode.NotModified, (await browser.SendAsync(again)).StatusCode);
 
         var unknown = await browser.GetAsync($"/api/public/v1/subjects/{TestRecords.Company(TestRecords.Next())}");
-        Assert.Equal("subject.not_found", (await unknown.ProblemAsync(HttpStatusCode.NotFound)).GetProperty("code").GetString());
+        Assert.Equal("subject.not_found", (await unknown.ProblemAsync(HttpStatusCode.NotFound)).Code);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/public/subjects/{TestRecords.Company(TestRecords.Next())}")).StatusCode);
     }
 

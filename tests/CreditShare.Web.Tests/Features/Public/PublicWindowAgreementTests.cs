@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CreditShare.Core;
+using CreditShare.Core.Contract;
 using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Web.Tests.Features.Public;
@@ -33,7 +34,7 @@ public sealed class PublicWindowAgreementTests(PublicApp app) : IClassFixture<Pu
         using (var client = app.Unit("source"))
         {
             var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", records);
-            Assert.Equal(records.Count, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
+            Assert.Equal(records.Count, (await response.Content.ReadFromJsonAsync<BatchResult>(WireJson.Options))!.Accepted);
         }
 
         // Dates the reporting API would refuse today (a decision in the future) are set in the database.

@@ -34,7 +34,7 @@ public class SurfacesTests(PublicOnlyApp app) : IClassFixture<PublicOnlyApp>
 
         Assert.NotNull(refused);
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing");
-        Assert.Equal("rate_limited", (await refused.ProblemAsync(HttpStatusCode.TooManyRequests)).GetProperty("code").GetString());
+        Assert.Equal("rate_limited", (await refused.ProblemAsync(HttpStatusCode.TooManyRequests)).Code);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await browser.GetAsync("/public?q=商贸")).StatusCode);
 
         await Task.Delay(TimeSpan.FromSeconds(2.5));

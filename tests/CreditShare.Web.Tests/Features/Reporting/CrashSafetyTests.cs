@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using CreditShare.Core.Contract;
 using CreditShare.Core.Synthetic;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Certificates;
@@ -77,13 +78,13 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
             var first = await client.SendAsync(Request());
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
             output.WriteLine($"{app.Database.Provider}: {Records} records in {watch.Elapsed.TotalSeconds:F1} s");
-            var result = await first.Content.ReadFromJsonAsync<JsonElement>();
-            Assert.Equal(Records, result.GetProperty("accepted").GetInt32());
+            var result = (await first.Content.ReadFromJsonAsync<BatchResult>(WireJson.Options))!;
+            Assert.Equal(Records, result.Accepted);
 
             var again = await client.SendAsync(Request());
-            var replay = await again.Content.ReadFromJsonAsync<JsonElement>();
-            Assert.True(replay.GetProperty("replayed").GetBoolean());
-            Assert.Equal(result.GetProperty("batchId").GetString(), replay.GetProperty("batchId").GetString());
+            var replay = (await again.Content.ReadFromJsonAsync<BatchResult>(WireJson.Options))!;
+            Assert.True(replay.Replayed);
+            Assert.Equal(result.BatchId, replay.BatchId);
         }
 
         Assert.Equal(Records, await app.WithDbAsync(db => db.CreditRecords.CountAsync()));

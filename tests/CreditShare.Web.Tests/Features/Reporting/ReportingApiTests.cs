@@ -78,7 +78,7 @@ public class ReportingApiTests(ReportingApp app) : IClassFixture<ReportingApp>
         Assert.Equal(versionsBefore, await app.WithDbAsync(db => db.RecordVersions.CountAsync()));
 
         var different = await client.SendAsync(Request(JsonSerializer.Serialize(new[] { TestRecords.Penalty(TestRecords.Next()) })));
-        Assert.Equal("batch.idempotency_key_reused", (await different.ProblemAsync(HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("batch.idempotency_key_reused", (await different.ProblemAsync(HttpStatusCode.Conflict)).Code);
 
         var later = await OkAsync(await client.GetAsync($"/api/v1/reports/batches/{first.BatchId}"));
         Assert.Equal(Statuses(first), Statuses(later));

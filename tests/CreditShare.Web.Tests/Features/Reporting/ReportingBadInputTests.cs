@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
+using CreditShare.Core.Contract;
 using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Web.Tests.Features.Reporting;
@@ -55,7 +55,7 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
         using var client = app.Unit("source");
         var before = await BatchesAsync();
         var unknown = await client.PostAsJsonAsync("/api/v1/reports/NOPE", new[] { TestRecords.Penalty(1) });
-        Assert.Equal("catalog.not_found", (await unknown.ProblemAsync(HttpStatusCode.NotFound)).GetProperty("code").GetString());
+        Assert.Equal("catalog.not_found", (await unknown.ProblemAsync(HttpStatusCode.NotFound)).Code);
 
         var many = Enumerable.Range(0, ReportingApp.MaxBatch + 1).Select(_ => TestRecords.Penalty(TestRecords.Next())).ToArray();
         var tooMany = await client.PostAsJsonAsync("/api/v1/reports/XZCF", many);
@@ -67,7 +67,7 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
         using var bigRequest = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports/XZCF") { Content = huge };
         bigRequest.Headers.ExpectContinue = true;
         var tooBig = await client.SendAsync(bigRequest);
-        Assert.Equal("request.too_large", (await tooBig.ProblemAsync(HttpStatusCode.RequestEntityTooLarge)).GetProperty("code").GetString());
+        Assert.Equal("request.too_large", (await tooBig.ProblemAsync(HttpStatusCode.RequestEntityTooLarge)).Code);
         Assert.Equal(before, await BatchesAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/abnormal")).StatusCode);
     }
@@ -81,11 +81,11 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
         var extra = TestRecords.Penalty(TestRecords.Next());
         extra["CF_SURPRISE"] = "x";
         var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { longOne, extra, TestRecords.Penalty(TestRecords.Next()) });
-        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var records = result.GetProperty("records");
-        Assert.Equal("field.too_long", records[0].GetProperty("errors")[0].GetProperty("code").GetString());
-        Assert.Equal("field.unknown", records[1].GetProperty("errors")[0].GetProperty("code").GetString());
-        Assert.Equal("accepted", records[2].GetProperty("status").GetString());
+        var result = (await response.Content.ReadFromJsonAsync<BatchResult>(WireJson.Options))!;
+        var records = result.Records;
+        Assert.Equal("field.too_long", records[0].Errors[0].Code);
+        Assert.Equal("field.unknown", records[1].Errors[0].Code);
+        Assert.Equal("accepted", records[2].Status);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
     {
         using var client = app.Unit("user");
         var response = await client.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { TestRecords.Penalty(TestRecords.Next()) });
-        Assert.Equal("report.not_source_unit", (await response.ProblemAsync(HttpStatusCode.Forbidden)).GetProperty("code").GetString());
+        Assert.Equal("report.not_source_unit", (await response.ProblemAsync(HttpStatusCode.Forbidden)).Code);
         using var anonymous = app.MachineClient(null);
         await (await anonymous.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { TestRecords.Penalty(1) })).ProblemAsync(HttpStatusCode.Unauthorized);
     }
@@ -108,17 +108,17 @@ public class ReportingBadInputTests(ReportingApp app) : IClassFixture<ReportingA
         var csv = Csv(header, record.Values);
 
         var utf8 = await client.PostAsync("/api/v1/reports/XZCF", Content([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv)], "text/csv"));
-        var first = await utf8.Content.ReadFromJsonAsync<JsonElement>();
+        var first = (await utf8.Content.ReadFromJsonAsync<BatchResult>(WireJson.Options))!;
         Assert.True(utf8.StatusCode == HttpStatusCode.OK, first.ToString());
-        Assert.Equal("accepted", first.GetProperty("records")[0].GetProperty("status").GetString());
+        Assert.Equal("accepted", first.Records[0].Status);
 
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         var gbRecord = TestRecords.Penalty(TestRecords.Next());
         var gb = Encoding.GetEncoding("GB18030").GetBytes(Csv(gbRecord.Keys, gbRecord.Values));
         Assert.Throws<DecoderFallbackException>(() => new UTF8Encoding(false, true).GetString(gb));
         var gbResponse = await client.PostAsync("/api/v1/reports/XZCF", Content(gb, "text/csv"));
-        var second = await gbResponse.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("accepted", second.GetProperty("records")[0].GetProperty("status").GetString());
+        var second = (await gbResponse.Content.ReadFromJsonAsync<BatchResult>(WireJson.Options))!;
+        Assert.Equal("accepted", second.Records[0].Status);
         var name = await app.WithDbAsync(db => db.CreditRecords.Where(r => r.SourceKey == gbRecord["CF_WSH"])
             .Join(db.Subjects, r => r.SubjectId, s => s.Id, (r, s) => s.Name).SingleAsync());
         Assert.Equal(gbRecord["CF_XDR_MC"], name);

@@ -99,9 +99,9 @@ public class ReportingInvalidTextTests(ReportingApp app) : IClassFixture<Reporti
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
         var (field, code) = (expected.Split('|')[0], expected.Split('|')[1]);
         Assert.Contains((field, code), problem.FieldErrors());
-        var message = problem.GetProperty("errors").EnumerateArray().First(e => e.GetProperty("code").GetString() == code).GetProperty("message").GetString()!;
+        var message = problem.Errors.First(e => e.Code == code).Message;
         Assert.Contains($"第 {index + 1} 条记录", message);
-        Assert.Equal("批次无法解析，未保存任何记录", problem.GetProperty("detail").GetString());
+        Assert.Equal("批次无法解析，未保存任何记录", problem.Detail);
         Assert.True(before == await StoredAsync(), name);
     }
 

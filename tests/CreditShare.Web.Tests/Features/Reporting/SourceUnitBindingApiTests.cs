@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using CreditShare.Core.Contract;
 using CreditShare.Core.Reporting;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Certificates;
@@ -47,11 +48,11 @@ public class SourceUnitBindingApiTests(ReportingApp app) : IClassFixture<Reporti
         return record;
     }
 
-    private static async Task<JsonElement> OkAsync(HttpResponseMessage response)
+    private static async Task<T> OkAsync<T>(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-        return JsonDocument.Parse(text).RootElement.Clone();
+        return JsonSerializer.Deserialize<T>(text, WireJson.Options)!;
     }
 
     [Fact]
@@ -60,20 +61,20 @@ public class SourceUnitBindingApiTests(ReportingApp app) : IClassFixture<Reporti
         var (court, _, uscc) = await CourtAsync("YZSX");
         var record = Revocation(uscc, "测试中级人民法院");
         var problem = await (await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record })).ProblemAsync(HttpStatusCode.Forbidden);
-        Assert.Equal(ReportingAuthority.NotAssignedCode, problem.GetProperty("code").GetString());
-        Assert.Contains("未分配本单位报送“行政处罚”", problem.GetProperty("detail").GetString());
+        Assert.Equal(ReportingAuthority.NotAssignedCode, problem.Code);
+        Assert.Contains("未分配本单位报送“行政处罚”", problem.Detail);
 
         // Whatever the format.
         var csv = string.Join(',', record.Keys) + "\n" + string.Join(',', record.Values) + "\n";
         var refusedCsv = await court.PostAsync("/api/v1/reports/XZCF", new StringContent(csv, Encoding.UTF8, "text/csv"));
-        Assert.Equal(ReportingAuthority.NotAssignedCode, (await refusedCsv.ProblemAsync(HttpStatusCode.Forbidden)).GetProperty("code").GetString());
+        Assert.Equal(ReportingAuthority.NotAssignedCode, (await refusedCsv.ProblemAsync(HttpStatusCode.Forbidden)).Code);
 
         Assert.False(await app.WithDbAsync(db => db.CreditRecords.AnyAsync(r => r.SourceKey == record["CF_WSH"])));
         Assert.False(await app.WithDbAsync(db => db.AbnormalEntries.AnyAsync(a => a.SourceKey == record["CF_WSH"])));
         Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a => a.EventCode == (int)AuditEvent.Report_BatchRefused && a.UnitCode == uscc && a.Target == "category:XZCF")));
 
         // The unit's system can ask what it may report.
-        var assignments = await OkAsync(await court.GetAsync("/api/v1/reports/assignments"));
+        var assignments = await OkAsync<JsonElement>(await court.GetAsync("/api/v1/reports/assignments"));
         Assert.Equal(["YZSX"], assignments.GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("categoryCode").GetString()!).ToArray());
     }
 
@@ -83,11 +84,10 @@ public class SourceUnitBindingApiTests(ReportingApp app) : IClassFixture<Reporti
         var (court, courtId, _) = await CourtAsync("XZCF");
         var bureau = await UsccAsync("source");
         var spoofed = Revocation(bureau, "测试市场监督管理局");
-        var result = await OkAsync(await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { spoofed }));
+        var result = await OkAsync<BatchResult>(await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { spoofed }));
 
-        Assert.Equal((0, 1), (result.GetProperty("accepted").GetInt32(), result.GetProperty("rejected").GetInt32()));
-        var errors = result.GetProperty("records")[0].GetProperty("errors").EnumerateArray()
-            .Select(e => (Field: e.GetProperty("field").GetString()!, Code: e.GetProperty("code").GetString()!, Message: e.GetProperty("message").GetString()!)).ToList();
+        Assert.Equal((0, 1), (result.Accepted, result.Rejected));
+        var errors = result.Records[0].Errors;
         Assert.Equal(["CF_CFJGDM", "CF_SJLYDM"], errors.Select(e => e.Field).Order());
         Assert.All(errors, e => Assert.Equal(ReportingAuthority.NotOwnCode, e.Code));
         Assert.StartsWith($"处罚机关统一社会信用代码“{bureau}”不是本单位", errors.Single(e => e.Field == "CF_CFJGDM").Message);
@@ -96,8 +96,8 @@ public class SourceUnitBindingApiTests(ReportingApp app) : IClassFixture<Reporti
         var entry = await app.WithDbAsync(db => db.AbnormalEntries.SingleAsync(a => a.SourceKey == spoofed["CF_WSH"]));
         Assert.Equal(courtId, entry.UnitId);
         Assert.Contains($" {ReportingAuthority.NotOwnCode} ", entry.ErrorCodes);
-        var queue = await OkAsync(await court.GetAsync("/api/v1/abnormal"));
-        Assert.Contains(queue.EnumerateArray(), a => a.GetProperty("sourceKey").GetString() == spoofed["CF_WSH"]);
+        var queue = await OkAsync<List<AbnormalView>>(await court.GetAsync("/api/v1/abnormal"));
+        Assert.Contains(queue, a => a.SourceKey == spoofed["CF_WSH"]);
     }
 
     [Fact]
@@ -110,11 +110,11 @@ public class SourceUnitBindingApiTests(ReportingApp app) : IClassFixture<Reporti
             record.Remove(field);
         }
 
-        var result = await OkAsync(await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
-        var row = result.GetProperty("records")[0];
-        Assert.Equal("accepted", row.GetProperty("status").GetString());
+        var result = await OkAsync<BatchResult>(await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
+        var row = result.Records[0];
+        Assert.Equal("accepted", row.Status);
         Assert.Equal(["CF_CFJG", "CF_CFJGDM", "CF_SJLY", "CF_SJLYDM"],
-            row.GetProperty("warnings").EnumerateArray().Where(w => w.GetProperty("code").GetString() == ReportingAuthority.FilledCode).Select(w => w.GetProperty("field").GetString()).Order());
+            row.Warnings.Where(w => w.Code == ReportingAuthority.FilledCode).Select(w => w.Field).Order());
         var stored = await app.WithDbAsync(db => db.CreditRecords.SingleAsync(r => r.SourceKey == record["CF_WSH"]));
         var data = JsonDocument.Parse(stored.DataJson).RootElement;
         Assert.Equal((uscc, uscc, "测试中级人民法院"), (data.GetProperty("CF_CFJGDM").GetString(), data.GetProperty("CF_SJLYDM").GetString(), data.GetProperty("CF_CFJG").GetString()));
@@ -126,16 +126,16 @@ public class SourceUnitBindingApiTests(ReportingApp app) : IClassFixture<Reporti
         var (court, courtId, _) = await CourtAsync("XZCF");
         var district = Core.Codes.UnifiedSocialCreditCode.Compose("11640104", $"{TestRecords.Next() % 100_000_000:D8}");
         var record = Revocation(district, "兴庆区人民法院");
-        var before = await OkAsync(await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
-        Assert.Equal("rejected", before.GetProperty("records")[0].GetProperty("status").GetString());
+        var before = await OkAsync<BatchResult>(await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
+        Assert.Equal("rejected", before.Records[0].Status);
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
             Assert.True((await scope.ServiceProvider.GetRequiredService<ReportingAssignments>().AddOnBehalfAsync(CreditShareApp.SetupReviewer, courtId, district, "兴庆区人民法院")).IsOk);
         }
 
-        var after = await OkAsync(await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
-        Assert.Equal("accepted", after.GetProperty("records")[0].GetProperty("status").GetString());
+        var after = await OkAsync<BatchResult>(await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { record }));
+        Assert.Equal("accepted", after.Records[0].Status);
         Assert.NotNull(await app.WithDbAsync(db => db.AbnormalEntries.Where(a => a.SourceKey == record["CF_WSH"]).Select(a => a.ClosedAt).SingleAsync()));
 
         await using (var scope = app.Services.CreateAsyncScope())
@@ -144,7 +144,7 @@ public class SourceUnitBindingApiTests(ReportingApp app) : IClassFixture<Reporti
         }
 
         var another = Revocation(district, "兴庆区人民法院");
-        var removed = await OkAsync(await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { another }));
-        Assert.Equal("rejected", removed.GetProperty("records")[0].GetProperty("status").GetString());
+        var removed = await OkAsync<BatchResult>(await court.PostAsJsonAsync("/api/v1/reports/XZCF", new[] { another }));
+        Assert.Equal("rejected", removed.Records[0].Status);
     }
 }

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using CreditShare.Core.Accounts;
+using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Sharing;
+using CreditShare.Web.Tests.Features.Reporting;
 using DocumentFormat.OpenXml.Packaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -113,6 +115,35 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
     }
 
     [Fact]
+    public async Task The_audit_admins_access_page_resolves_a_trace_code_to_its_recipient_and_records()
+    {
+        var company = TestRecords.Company(TestRecords.Next());
+        var ids = await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next(), company));
+        if (!await app.WithDbAsync(db => db.SharingGrants.AnyAsync(g => g.UnitId == app.UnitIds["user"] && g.CategoryCode == "XZCF")))
+        {
+            await app.GrantAsync("user", "XZCF", ["CF_XDR_MC", "CF_WSH"]);
+        }
+
+        var file = await WithAsync(async s =>
+        {
+            var data = s.GetRequiredService<SharedData>();
+            var subject = await data.SubjectAsync((await data.FindSubjectAsync(company))!, company, await data.ShareAsync(app.UnitIds["user"]));
+            return await s.GetRequiredService<SharedExports>().ExportAsync(SharingApp.Staff("tracer", StaffRoles.UserUnitQuerier, app.UnitIds["user"]), app.UnitIds["user"], "招标投标", subject, SharedExports.Xlsx);
+        });
+        var auditor = await app.SignInOverTlsAsync(await app.CreateStaffAsync(StaffRoles.AuditAdmin));
+
+        var page = System.Net.WebUtility.HtmlDecode(await auditor.GetStringAsync($"/Audit/Access?trace={file.TraceCode.ToLowerInvariant()}"));
+
+        Assert.Contains("<td id=\"trace-unit\">测试发展和改革委员会</td>", page);
+        Assert.Contains("<td id=\"trace-account\">tracer</td>", page);
+        Assert.Contains($"<th>记录（1）</th><td class=\"mono small\">{ids[0]}</td>", page);
+        var unknown = System.Net.WebUtility.HtmlDecode(await auditor.GetStringAsync("/Audit/Access?trace=AAAA-BBBB-CCCC"));
+        Assert.Contains("没有该追溯码对应的导出记录", unknown);
+        Assert.Equal(2, await app.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.EventCode == (int)AuditEvent.Data_ExportTraced
+            && (e.Target == $"export:{file.TraceCode}" || e.Target == "export:AAAA-BBBB-CCCC"))));
+    }
+
+    [Fact]
     public async Task An_export_carries_its_trace_code_visibly_and_inside_and_the_code_resolves_to_its_recipient()
     {
         var company = TestRecords.Company(TestRecords.Next());
@@ -150,11 +181,11 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
             Assert.Equal($"trace:{pdf.TraceCode}", document.Info.Keywords);
         }
 
-        var traced = await WithAsync(s => s.GetRequiredService<SharedExports>().TraceAsync(file.TraceCode.ToLowerInvariant()));
+        var traced = await app.WithDbAsync(db => AccessTrail.TraceAsync(db, file.TraceCode.ToLowerInvariant()));
         Assert.NotNull(traced);
         Assert.Equal(("测试发展和改革委员会", "leaky", "xlsx"), (traced.Value.UnitName, traced.Value.Export.Account, traced.Value.Export.Format));
         Assert.Equal(ids, traced.Value.RecordIds);
-        Assert.Null(await WithAsync(s => s.GetRequiredService<SharedExports>().TraceAsync("AAAA-BBBB-CCCC")));
+        Assert.Null(await app.WithDbAsync(db => AccessTrail.TraceAsync(db, "AAAA-BBBB-CCCC")));
     }
 
     [Fact]
@@ -173,13 +204,13 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
         Assert.True(restricted.IsOk, restricted.Message);
 
         using var user = app.Unit("user");
-        var records = JsonDocument.Parse(await user.GetStringAsync($"/api/v1/shared/subjects/{company}?purpose=%E6%A0%B8%E6%9F%A5")).RootElement.GetProperty("records")
-            .EnumerateArray().Select(r => r.GetProperty("id").GetInt64()).ToList();
+        var records = JsonSerializer.Deserialize<SharedSubject>(await user.GetStringAsync($"/api/v1/shared/subjects/{company}?purpose=%E6%A0%B8%E6%9F%A5"), WireJson.Options)!.Records
+            .Select(r => r.Id).ToList();
         Assert.Equal(theirs, records);
 
         Assert.True((await WithAsync(s => s.GetRequiredService<Grants>().RestrictAsync(reporter, "XZCF", null))).IsOk);
-        records = JsonDocument.Parse(await user.GetStringAsync($"/api/v1/shared/subjects/{company}?purpose=%E6%A0%B8%E6%9F%A5")).RootElement.GetProperty("records")
-            .EnumerateArray().Select(r => r.GetProperty("id").GetInt64()).ToList();
+        records = JsonSerializer.Deserialize<SharedSubject>(await user.GetStringAsync($"/api/v1/shared/subjects/{company}?purpose=%E6%A0%B8%E6%9F%A5"), WireJson.Options)!.Records
+            .Select(r => r.Id).ToList();
         Assert.Equal(ours.Concat(theirs).Order(), records.Order());
         Assert.Equal("restriction.not_source_unit", (await WithAsync(s => s.GetRequiredService<Grants>().RestrictAsync(SharingApp.Staff("x", StaffRoles.Reporter, app.UnitIds["user"]), "XZCF", null))).Code);
     }

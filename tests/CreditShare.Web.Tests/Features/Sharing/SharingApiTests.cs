@@ -184,6 +184,7 @@ public class SharingApiTests(SharingApp app) : IClassFixture<SharingApp>, IAsync
         var mine = changes.Where(c => ids.Contains(c.RecordId)).ToList();
         Assert.Equal([(ids[1], "expired"), (ids[0], "corrected")], mine.Select(c => (c.RecordId, c.Change)));
         Assert.Null(mine[0].Record);
+        Assert.NotEmpty(mine[1].Record!.Fields);
         Assert.All(mine[1].Record!.Fields.Keys, f => Assert.Contains(f, GrantedFields));
         Assert.Equal(company, mine[1].SubjectCode);
 

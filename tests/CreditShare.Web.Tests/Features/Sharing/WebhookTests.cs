@@ -99,6 +99,7 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
             Assert.False(WebhookSignature.Verify(secret, signature, body, app.Clock.GetUtcNow().AddMinutes(6)), "outside the replay window");
             Assert.NotNull(delivery);
             var fields = Payload(body).Change.Record!.Fields;
+            Assert.NotEmpty(fields);
             Assert.All(fields.Keys, f => Assert.Contains(f, Granted));
             Assert.DoesNotContain("张三", System.Text.Encoding.UTF8.GetString(body));
         }

@@ -33,7 +33,7 @@ public class ReportingAssignmentsTests(CreditShareApp app) : IClassFixture<Credi
         Assert.Equal(["XZCF"], listed.GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("categoryCode").GetString()!).ToArray());
 
         Assert.Equal(HttpStatusCode.OK, (await reviewer.DeleteAsync($"/api/v1/units/{unitId}/reporting/categories/XZCF")).StatusCode);
-        Assert.Equal("assignment.not_found", (await (await reviewer.DeleteAsync($"/api/v1/units/{unitId}/reporting/categories/XZCF")).ProblemAsync(HttpStatusCode.NotFound)).GetProperty("code").GetString());
+        Assert.Equal("assignment.not_found", (await (await reviewer.DeleteAsync($"/api/v1/units/{unitId}/reporting/categories/XZCF")).ProblemAsync(HttpStatusCode.NotFound)).Code);
 
         var uscc = await app.WithDbAsync(db => db.Units.Where(u => u.Id == unitId).Select(u => u.Uscc).SingleAsync());
         var trail = await app.WithDbAsync(db => db.AuditEntries.Where(a => a.Target == $"unit:{uscc}" && a.EventCode >= 1205).OrderBy(a => a.Sequence)

@@ -48,7 +48,7 @@ public class UnitContactsTests(CreditShareApp app) : IClassFixture<CreditShareAp
         Assert.DoesNotContain(NewMobile, one);
         Assert.DoesNotContain(NewMobile, await reporter.GetStringAsync("/api/v1/units?q=" + Uri.EscapeDataString("自然资源")));
         var history = await (await reporter.GetAsync($"/api/v1/units/{id}/contact-history")).ProblemAsync(HttpStatusCode.Forbidden);
-        Assert.Equal("unit.contacts_restricted", history.GetProperty("code").GetString());
+        Assert.Equal("unit.contacts_restricted", history.Code);
 
         var page = await reporter.GetStringAsync($"/Units/Edit?id={id}");
         Assert.Contains("测试自然资源厅", page);
@@ -125,6 +125,7 @@ public class UnitContactsTests(CreditShareApp app) : IClassFixture<CreditShareAp
             SELECT "Responsible_Mobile" AS "Value" FROM "Units" WHERE "Id" = {0} UNION ALL SELECT "Responsible_Name" FROM "Units" WHERE "Id" = {0}
             UNION ALL SELECT "Previous_Mobile" FROM "UnitContactChanges" WHERE "UnitId" = {0} UNION ALL SELECT "Previous_Name" FROM "UnitContactChanges" WHERE "UnitId" = {0}
             """, id);
+        Assert.Equal(6, stored.Count); // the unit's two columns, and two for each of its two changes
         Assert.All(stored, value => Assert.StartsWith("enc:v1:", value));
         var unit = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/units/{id}");
         Assert.Equal(("旧联络员", Legacy), (unit.GetProperty("responsible").GetProperty("name").GetString(), unit.GetProperty("responsible").GetProperty("mobile").GetString()));

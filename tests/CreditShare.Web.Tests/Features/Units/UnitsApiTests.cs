@@ -42,13 +42,13 @@ public class UnitsApiTests(CreditShareApp app) : IClassFixture<CreditShareApp>
             leader = new { name = "", officePhone = (string?)null, mobile = (string?)null, email = "not-mail" },
         });
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
+        Assert.Equal("validation_failed", problem.Code);
         Assert.Superset(new HashSet<(string, string)>
         {
             ("name", "unit.name"), ("uscc", "uscc.check_digit"), ("regionCode", "unit.region_code"), ("roles", "unit.role_unknown"),
             ("responsible.mobile", "contact.mobile"), ("leader.name", "contact.name"), ("leader.email", "contact.email"),
         }, problem.FieldErrors().ToHashSet());
-        Assert.All(problem.GetProperty("errors").EnumerateArray(), e => Assert.False(string.IsNullOrWhiteSpace(e.GetProperty("message").GetString())));
+        Assert.All(problem.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
         Assert.Equal(before, await app.WithDbAsync(db => db.Units.CountAsync()));
     }
 
@@ -57,7 +57,7 @@ public class UnitsApiTests(CreditShareApp app) : IClassFixture<CreditShareApp>
     {
         var client = await SystemAdminAsync();
         var response = await client.PostAsync("/api/v1/units", new StringContent("{\"name\": \"x\", ", Encoding.UTF8, "application/json"));
-        Assert.Equal("request.malformed_json", (await response.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("code").GetString());
+        Assert.Equal("request.malformed_json", (await response.ProblemAsync(HttpStatusCode.BadRequest)).Code);
         var wrongType = await client.PostAsync("/api/v1/units", new StringContent("{\"roles\": 5}", Encoding.UTF8, "application/json"));
         await wrongType.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
