@@ -75,7 +75,7 @@ public static class ApplicationSetup
         services.AddScoped<SharedExports>();
         services.AddScoped<QueryRequests>();
         services.Configure<AttachmentOptions>(configuration.GetSection("Attachments"));
-        services.Configure<WebhookOptions>(configuration.GetSection("Sharing:Webhooks"));
+        services.AddWebhookOptions(configuration);
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(s => s.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<ExpiryAnnouncer>();
