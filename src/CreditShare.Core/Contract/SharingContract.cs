@@ -14,7 +14,11 @@ public sealed record SharedChange(long RecordId, string Change, string Category,
 
 public sealed record ChangePage(IReadOnlyList<SharedChange> Changes, string Next, bool HasMore);
 
-public sealed record WebhookInput(string? Url, IReadOnlyList<string>? Categories);
+/// <summary>
+/// A subscription to register. Without <c>After</c> it starts now (changes from here on); with a cursor of the change
+/// feed (a page's <c>next</c>, this unit's own) it starts right after that position.
+/// </summary>
+public sealed record WebhookInput(string? Url, IReadOnlyList<string>? Categories, string? After = null);
 
 public sealed record WebhookView(int Id, string Url, IReadOnlyList<string> Categories, string Status, DateTimeOffset CreatedAt, int Attempts, DateTimeOffset? NextAttemptAt,
     string? Secret = null);

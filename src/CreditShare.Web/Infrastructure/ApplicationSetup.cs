@@ -77,7 +77,7 @@ public static class ApplicationSetup
         services.AddScoped<QueryRequests>();
         services.Configure<AttachmentOptions>(configuration.GetSection("Attachments"));
         services.AddScoped<AttachmentStore>();
-        services.Configure<WebhookOptions>(configuration.GetSection("Sharing:Webhooks"));
+        services.AddWebhookOptions(configuration);
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(s => s.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<ExpiryAnnouncer>();

@@ -34,7 +34,7 @@ public class ContractSnapshotTests
         [nameof(SharedSubject)] = new SharedSubject("91640100MA76543210", "宁夏某某商贸有限公司", "legal_person", [Record]),
         [nameof(SharedChange)] = Change,
         [nameof(ChangePage)] = new ChangePage([Change, Change with { Change = "withdrawn", Record = null }], "3-17-42-abcdef", true),
-        [nameof(WebhookInput)] = new WebhookInput("https://receiver.example/hook", ["XZCF"]),
+        [nameof(WebhookInput)] = new WebhookInput("https://receiver.example/hook", ["XZCF"], "3-17-42-abcdef"),
         [nameof(WebhookView)] = new WebhookView(5, "https://receiver.example/hook", ["XZCF"], "failing", At, 3, At.AddMinutes(5), "only-once"),
         [nameof(DeliveryView)] = new DeliveryView(Batch, 42, "created", 2, At, 503, "HTTP 503", false),
         [nameof(WebhookPayload)] = new WebhookPayload(Batch, 5, At, Change),

@@ -77,10 +77,14 @@ public static class WebhookApi
         {
             errors.Add(badUrl);
         }
-        else if (await WebhookAddresses.CheckHostAsync(input.Url!.Trim(), options.Value.AllowLoopback, http.RequestAborted) is { } badHost)
+        else if (await WebhookAddresses.CheckHostAsync(input.Url!.Trim(), options.Value, http.RequestAborted) is { } badHost)
         {
             errors.Add(badHost);
         }
+
+        // A unit moving from polling the change feed to pushes names where it stopped (the feed's next), so nothing is missed.
+        var start = FeedPosition.Parse(input.After, unitId, protector);
+        errors.AddRange(start.Errors);
 
         var categories = input.Categories?.Distinct().ToList() ?? [];
         if (categories.Count == 0)
@@ -100,10 +104,16 @@ public static class WebhookApi
             return Problems.Validation(errors, "推送地址未登记");
         }
 
-        // New subscriptions start at the feed's current end: they announce what changes from now on.
-        var horizon = await ChangeFeed.HorizonAsync(db, http.RequestAborted);
-        var last = await db.CreditRecords.Where(r => r.ChangeTx < horizon).OrderByDescending(r => r.ChangeTx).ThenByDescending(r => r.Id)
-            .Select(r => new { r.ChangeTx, r.Id }).FirstOrDefaultAsync(http.RequestAborted);
+        // Without a cursor a subscription starts at the feed's current end: it announces what changes from now on.
+        var cursor = start.Value;
+        if (string.IsNullOrEmpty(input.After))
+        {
+            var horizon = await ChangeFeed.HorizonAsync(db, http.RequestAborted);
+            var last = await db.CreditRecords.Where(r => r.ChangeTx < horizon).OrderByDescending(r => r.ChangeTx).ThenByDescending(r => r.Id)
+                .Select(r => new { r.ChangeTx, r.Id }).FirstOrDefaultAsync(http.RequestAborted);
+            cursor = new FeedPosition(last?.ChangeTx ?? 0, last?.Id ?? 0);
+        }
+
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var subscription = new WebhookSubscription
         {
@@ -111,8 +121,8 @@ public static class WebhookApi
             Url = input.Url!.Trim(),
             Categories = categories,
             SecretCipher = protector.Protect(secret),
-            CursorTx = last?.ChangeTx ?? 0,
-            CursorId = last?.Id ?? 0,
+            CursorTx = cursor.Tx,
+            CursorId = cursor.Id,
             CreatedAt = time.GetUtcNow(),
             CreatedBy = http.User.Actor(),
         };
@@ -122,7 +132,7 @@ public static class WebhookApi
             await db.SaveChangesAsync();
             // The entry names the new id, so it is staged once the row has one, and committed with it.
             audit.Stage(db, new AuditRecord(AuditEvent.Webhook_Registered, AuditOutcome.Success)
-            { Target = $"webhook:{subscription.Id}", Detail = $"url={subscription.Url};categories={string.Join(',', categories)}" });
+            { Target = $"webhook:{subscription.Id}", Detail = $"url={subscription.Url};categories={string.Join(',', categories)};from={cursor.Tx}-{cursor.Id}" });
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         }

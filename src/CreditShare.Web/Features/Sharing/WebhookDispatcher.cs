@@ -25,8 +25,13 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Webh
 
     private readonly Lazy<HttpClient> client = new(() =>
     {
-        var platformCa = options.Value.TrustPlatformCa && ca.Value.CertificatePath is { } path && File.Exists(path) ? X509Certificate2.CreateFromPem(File.ReadAllText(path)) : null;
-        return new HttpClient(WebhookAddresses.Handler(options.Value, platformCa)) { Timeout = TimeSpan.FromSeconds(15) };
+        var receiverCas = options.Value.ReceiverCas();
+        if (options.Value.TrustPlatformCa && ca.Value.CertificatePath is { } path && File.Exists(path))
+        {
+            receiverCas.Add(X509Certificate2.CreateFromPem(File.ReadAllText(path)));
+        }
+
+        return new HttpClient(WebhookAddresses.Handler(options.Value, receiverCas)) { Timeout = TimeSpan.FromSeconds(15) };
     });
 
     // One round at a time, whether started by the loop or by a caller.

@@ -19,24 +19,33 @@ namespace CreditShare.Web.Tests.Features.Sharing;
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly string host;
 
     public ConcurrentQueue<(string? Signature, string? Delivery, byte[] Body)> Received { get; } = new();
 
     private int failNext;
 
+    /// <summary>When set, every request is answered 307 to this address (a receiver trying to send the platform elsewhere).</summary>
+    public string? RedirectTo { get; set; }
+
     /// <summary>How many of the next requests answer 500.</summary>
     public int FailNext { get => failNext; set => failNext = value; }
 
-    private WebhookReceiver(WebApplication app) => this.app = app;
+    private WebhookReceiver(WebApplication app, string host) => (this.app, this.host) = (app, host);
 
     private bool Fail() => Interlocked.Decrement(ref failNext) >= 0;
 
-    public static async Task<WebhookReceiver> StartAsync(IReadOnlyDictionary<string, string?> pki)
+    /// <summary>On loopback, with the platform CA's server certificate (issued for localhost).</summary>
+    public static Task<WebhookReceiver> StartAsync(IReadOnlyDictionary<string, string?> pki) =>
+        StartAsync(IPAddress.Loopback, X509Certificate2.CreateFromPemFile(pki["Tls:CertificatePath"]!, pki["Tls:KeyPath"]!), "localhost");
+
+    /// <summary>On one of this machine's addresses, with the given certificate; the URL names the address unless told a host name.</summary>
+    public static async Task<WebhookReceiver> StartAsync(IPAddress address, X509Certificate2 certificate, string? host = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var certificate = X509Certificate2.CreateFromPemFile(pki["Tls:CertificatePath"]!, pki["Tls:KeyPath"]!);
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.UseHttps(X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null))));
+        var exported = X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+        builder.WebHost.UseKestrel(o => o.Listen(address, 0, l => l.UseHttps(exported)));
         var app = builder.Build();
         WebhookReceiver? receiver = null;
         app.MapPost("/hook", async (HttpRequest request) =>
@@ -44,14 +53,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer);
             receiver!.Received.Enqueue((request.Headers[WebhookSignature.SignatureHeader], request.Headers[WebhookSignature.DeliveryHeader], buffer.ToArray()));
-            return receiver.Fail() ? Results.StatusCode(500) : Results.Ok();
+            return receiver.RedirectTo is { } target ? Results.Redirect(target, permanent: false, preserveMethod: true)
+                : receiver.Fail() ? Results.StatusCode(500) : Results.Ok();
         });
-        receiver = new WebhookReceiver(app);
+        receiver = new WebhookReceiver(app, host ?? (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString()));
         await app.StartAsync();
         return receiver;
     }
 
-    public string Url => $"https://localhost:{new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port}/hook";
+    public string Url => $"https://{host}:{new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port}/hook";
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }
@@ -61,7 +71,7 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
 {
     private static readonly string[] Granted = ["CF_XDR_MC", "CF_XDR_SHXYM", "CF_WSH", "CF_JDRQ"];
 
-    private async Task<(HttpClient Client, int Id, string Secret)> SubscribeAsync(WebhookReceiver receiver)
+    private async Task<HttpClient> HookedAsync()
     {
         if (!app.UnitIds.ContainsKey("hooked"))
         {
@@ -69,7 +79,12 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
             await app.GrantAsync("hooked", "XZCF", Granted);
         }
 
-        var client = app.Unit("hooked");
+        return app.Unit("hooked");
+    }
+
+    private async Task<(HttpClient Client, int Id, string Secret)> SubscribeAsync(WebhookReceiver receiver)
+    {
+        var client = await HookedAsync();
         var response = await client.PostAsJsonAsync("/api/v1/shared/webhooks", new WebhookInput(receiver.Url, ["XZCF"]));
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var created = (await response.Content.ReadFromJsonAsync<WebhookView>())!;
@@ -197,6 +212,81 @@ public class WebhookTests(SharingApp app) : IClassFixture<SharingApp>
         Assert.Equal(code, problem.Errors[0].Code);
         var notGranted = await client.PostAsJsonAsync("/api/v1/shared/webhooks", new { url = receiver.Url, categories = new[] { "YZSX" } });
         Assert.Equal("webhook.category_not_granted", (await notGranted.Content.ReadFromJsonAsync<ApiProblem>())!.Errors[0].Code);
+    }
+
+    [Fact]
+    public async Task A_receiver_on_a_private_address_of_this_machine_is_refused_without_configured_networks()
+    {
+        var (address, _) = GovernmentNetworkApp.PrivateV4 ?? throw new InvalidOperationException("This machine has no private, non-loopback IPv4 address (ip -4 addr).");
+        using var governmentCa = new WebhookTestCa("测试政务外网CA");
+        await using var receiver = await WebhookReceiver.StartAsync(address, governmentCa.Issue(address.ToString()));
+        using var client = await HookedAsync();
+
+        var response = await client.PostAsJsonAsync("/api/v1/shared/webhooks", new WebhookInput(receiver.Url, ["XZCF"]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = Assert.Single((await response.Content.ReadFromJsonAsync<ApiProblem>())!.Errors);
+        Assert.Equal(("url", "webhook.address_not_allowed"), (error.Field, error.Code));
+        Assert.Equal("推送地址指向本机、内网或保留地址，且不在平台配置的允许网络（Sharing:Webhooks:AllowedNetworks）内，不允许（防止服务端请求伪造）", error.Message);
+        Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
+    public async Task A_subscription_starts_now_or_right_after_a_change_feed_cursor_of_the_unit()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(app.PkiPaths);
+        var (client, _, _) = await SubscribeAsync(receiver);
+        using var _ = client;
+        var before = await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next()));
+        // The unit polled the feed to its end: its cursor stands after `before`.
+        var cursor = "";
+        for (var more = true; more;)
+        {
+            var page = (await client.GetFromJsonAsync<ChangePage>($"/api/v1/shared/changes?purpose=%E6%A0%B8%E6%9F%A5&limit=1000&after={Uri.EscapeDataString(cursor)}"))!;
+            (cursor, more) = (page.Next, page.HasMore);
+        }
+
+        var after = await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next()), TestRecords.Penalty(TestRecords.Next()));
+        await using var fromCursor = await WebhookReceiver.StartAsync(app.PkiPaths);
+        await using var fromNow = await WebhookReceiver.StartAsync(app.PkiPaths);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/shared/webhooks", new WebhookInput(fromCursor.Url, ["XZCF"], cursor))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/shared/webhooks", new WebhookInput(fromNow.Url, ["XZCF"]))).StatusCode);
+        var latest = await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next()));
+        await DeliverAsync();
+
+        Assert.Equal([.. after, .. latest], fromCursor.Received.Select(r => Payload(r.Body).Change.RecordId));
+        Assert.DoesNotContain(before[0], fromCursor.Received.Select(r => Payload(r.Body).Change.RecordId));
+        Assert.Equal(latest, fromNow.Received.Select(r => Payload(r.Body).Change.RecordId));
+
+        // Validated as the feed validates it: a changed cursor is forged, another unit's is not this unit's.
+        var forged = cursor[..cursor.LastIndexOf('-')] + "-0000000000000000";
+        // Another data user, its certificate issued before any test moved the clock (the handshake checks it against the machine's).
+        using var other = app.Unit("user");
+        foreach (var (who, after2, code) in new[] { (client, forged, "cursor.forged"), (other, cursor, "cursor.other_unit"), (client, "not-a-cursor", "cursor.malformed") })
+        {
+            var response = await who.PostAsJsonAsync("/api/v1/shared/webhooks", new WebhookInput(fromNow.Url, ["XZCF"], after2));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{code}: {response.StatusCode} {text}");
+            Assert.Contains(code, JsonSerializer.Deserialize<ApiProblem>(text, JsonSerializerOptions.Web)!.Errors.Select(e => e.Code));
+        }
+    }
+
+    [Fact]
+    public async Task A_redirect_from_the_receiver_is_not_followed()
+    {
+        await using var redirecting = await WebhookReceiver.StartAsync(app.PkiPaths);
+        await using var elsewhere = await WebhookReceiver.StartAsync(app.PkiPaths);
+        redirecting.RedirectTo = elsewhere.Url;
+        var (client, id, _) = await SubscribeAsync(redirecting);
+        using var _ = client;
+        var record = (await app.ReportAsync("source", "XZCF", TestRecords.Penalty(TestRecords.Next())))[0];
+
+        await DeliverAsync();
+
+        Assert.Single(redirecting.Received);
+        Assert.Empty(elsewhere.Received);
+        var attempt = (await client.GetFromJsonAsync<List<DeliveryView>>($"/api/v1/shared/webhooks/{id}/deliveries"))!.Single(d => d.RecordId == record);
+        Assert.Equal((false, (int?)307), (attempt.Succeeded, attempt.StatusCode));
     }
 
     [Fact]
