@@ -176,6 +176,8 @@ public static class ApplicationSetup
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("CreditShare.Web.Data");
         await using var migrationLock = await MigrationLock.AcquireAsync(db, logger);
+        // A database made by an older build would be migrated half-way: recreated in Development, refused elsewhere.
+        await UnknownMigrations.CheckAsync(scope.ServiceProvider, db, logger);
         await db.Database.MigrateAsync();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Core.Accounts.StaffRoles.All)

@@ -1429,9 +1429,6 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
-                    b.Property<string>("ReceivedJson")
-                        .HasColumnType("text");
-
                     b.Property<DateOnly?>("SharingEnd")
                         .HasColumnType("date");
 
@@ -1439,10 +1436,6 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
-
-                    b.Property<string>("SourceTemplate")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
 
                     b.Property<int>("SourceUnitId")
                         .HasColumnType("integer");
@@ -1511,15 +1504,8 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("ReceivedJson")
-                        .HasColumnType("text");
-
                     b.Property<long>("RecordId")
                         .HasColumnType("bigint");
-
-                    b.Property<string>("SourceTemplate")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("SubmittedBy")
                         .IsRequired()

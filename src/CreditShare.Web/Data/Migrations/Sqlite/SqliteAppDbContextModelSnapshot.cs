@@ -1377,19 +1377,12 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ReceivedJson")
-                        .HasColumnType("TEXT");
-
                     b.Property<DateOnly?>("SharingEnd")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SourceKey")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SourceTemplate")
-                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("SourceUnitId")
@@ -1457,15 +1450,8 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ReceivedJson")
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("RecordId")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("SourceTemplate")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("SubmittedBy")
                         .IsRequired()
