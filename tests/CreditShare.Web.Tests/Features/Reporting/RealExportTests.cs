@@ -223,9 +223,17 @@ public class RealExportUploadTests(CreditShareApp app) : IClassFixture<CreditSha
         var n = TestRecords.Next();
         var row = new Dictionary<string, string?>
         {
-            ["CF_WSH"] = $"银市监罚〔2020〕{n}号", ["CF_CFMC"] = "无证经营", ["CF_CFLB1"] = "罚款", ["CF_SY"] = "未取得许可从事经营", ["CF_YJ"] = "《无证无照经营查处办法》第十三条",
-            ["CF_XDR_MC"] = $"银川市第{n}商贸有限公司", ["CF_XDR_SHDM"] = TestRecords.Company(n), ["CF_FR"] = "王五", ["CF_JG"] = "罚款0.5万元",
-            ["CF_JDRQ"] = "2020.05.06", ["CF_XZJG"] = "银川市市场监督管理局",
+            ["CF_WSH"] = $"银市监罚〔2020〕{n}号",
+            ["CF_CFMC"] = "无证经营",
+            ["CF_CFLB1"] = "罚款",
+            ["CF_SY"] = "未取得许可从事经营",
+            ["CF_YJ"] = "《无证无照经营查处办法》第十三条",
+            ["CF_XDR_MC"] = $"银川市第{n}商贸有限公司",
+            ["CF_XDR_SHDM"] = TestRecords.Company(n),
+            ["CF_FR"] = "王五",
+            ["CF_JG"] = "罚款0.5万元",
+            ["CF_JDRQ"] = "2020.05.06",
+            ["CF_XZJG"] = "银川市市场监督管理局",
         };
         // The 2016 category's columns with their 2016 headers, written as a department's system would.
         var layout = NationalTemplates.Penalty2016;
