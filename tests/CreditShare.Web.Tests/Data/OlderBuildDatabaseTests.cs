@@ -23,7 +23,7 @@ public sealed class OlderBuildDatabaseTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await database.CreateAsync();
-        CertificateAuthority.CreateCa(Path.Combine(folder, "ca.crt"), Path.Combine(folder, "ca.key"), "Older Build Test CA", DateTimeOffset.UtcNow);
+        CertificateAuthority.CreateCa(Path.Combine(folder, "ca.crt"), Path.Combine(folder, "ca.key"), "Older Build Test CA", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     }
 
     public async Task DisposeAsync()

@@ -13,6 +13,8 @@ namespace CreditShare.Web.Tests.Features.Sharing;
 /// </summary>
 public sealed class WebhookTestCa : IDisposable
 {
+    private static readonly DateTimeOffset ValidFrom = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private readonly ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public X509Certificate2 Root { get; }
@@ -23,7 +25,8 @@ public sealed class WebhookTestCa : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        Root = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        // Fixed dates, wide enough that the real TLS handshake (which checks them against the real clock) accepts them on any day.
+        Root = request.CreateSelfSigned(ValidFrom, ValidFrom.AddYears(30));
     }
 
     /// <summary>The root as a PEM file, as a center would receive it from the government CA.</summary>
@@ -52,8 +55,8 @@ public sealed class WebhookTestCa : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Root, true, false));
-        using var issued = request.Create(Root.SubjectName, X509SignatureGenerator.CreateForECDsa(key), DateTimeOffset.UtcNow.AddHours(-1),
-            DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(16));
+        using var issued = request.Create(Root.SubjectName, X509SignatureGenerator.CreateForECDsa(key), ValidFrom,
+            ValidFrom.AddYears(20), RandomNumberGenerator.GetBytes(16));
         using var withKey = issued.CopyWithPrivateKey(leafKey);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
