@@ -61,6 +61,15 @@ public interface ICryptoProfile
     /// <summary>Signs a certificate revocation list with the issuer's key.</summary>
     byte[] SignCrl(CertificateRevocationListBuilder builder, X509Certificate2 issuerWithKey, BigInteger crlNumber, DateTimeOffset nextUpdate, DateTimeOffset thisUpdate);
 
+    /// <summary>Identifier of signatures over data ("ecdsa-sha256"): the platform's batch receipts.</summary>
+    string SignatureAlgorithm { get; }
+
+    /// <summary>Signs <paramref name="data"/> with the certificate's private key.</summary>
+    byte[] Sign(X509Certificate2 signerWithKey, ReadOnlySpan<byte> data);
+
+    /// <summary>Whether <paramref name="signature"/> is the certificate key's signature of <paramref name="data"/>.</summary>
+    bool Verify(X509Certificate2 signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature);
+
     /// <summary>The certificate's fingerprint as stored and compared (upper-case hex of the digest of its DER encoding).</summary>
     string Thumbprint(X509Certificate2 certificate);
 }

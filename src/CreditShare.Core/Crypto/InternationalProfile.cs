@@ -54,6 +54,20 @@ public sealed class InternationalProfile : ICryptoProfile
     public byte[] SignCrl(CertificateRevocationListBuilder builder, X509Certificate2 issuerWithKey, BigInteger crlNumber, DateTimeOffset nextUpdate, DateTimeOffset thisUpdate) =>
         builder.Build(issuerWithKey, crlNumber, nextUpdate, HashAlgorithmName.SHA384, thisUpdate: thisUpdate);
 
+    public string SignatureAlgorithm => "ecdsa-sha256";
+
+    public byte[] Sign(X509Certificate2 signerWithKey, ReadOnlySpan<byte> data)
+    {
+        using var key = signerWithKey.GetECDsaPrivateKey() ?? throw new CryptographicException("The signing certificate has no ECDSA private key.");
+        return key.SignData(data, HashAlgorithmName.SHA256);
+    }
+
+    public bool Verify(X509Certificate2 signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        using var key = signer.GetECDsaPublicKey();
+        return key is not null && key.VerifyData(data, signature, HashAlgorithmName.SHA256);
+    }
+
     public string Thumbprint(X509Certificate2 certificate) => certificate.GetCertHashString(HashAlgorithmName.SHA256);
 
     /// <summary>12-byte random nonce, cipher text, 16-byte tag.</summary>
