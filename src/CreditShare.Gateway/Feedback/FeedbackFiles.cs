@@ -107,10 +107,11 @@ public static class FeedbackFiles
         Directory.CreateDirectory(directory);
         var stem = Path.Combine(directory, Path.GetFileName(name) + ".feedback");
         var csv = new StringBuilder();
-        csv.AppendLine(string.Join(',', Headers));
+        // CRLF whatever the gateway runs on: the reader is Excel on a Windows desk.
+        csv.Append(string.Join(',', Headers)).Append("\r\n");
         foreach (var line in summary.Lines)
         {
-            csv.AppendLine(string.Join(',', new[] { line.Where, line.Status, line.Field, line.Code, line.Message }.Select(Quote)));
+            csv.Append(string.Join(',', new[] { line.Where, line.Status, line.Field, line.Code, line.Message }.Select(Quote))).Append("\r\n");
         }
 
         Replace(stem + ".csv", Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray());
