@@ -80,6 +80,17 @@ public sealed class GatewayRig : IAsyncDisposable
         };
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions ConfigJson = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Writes <paramref name="options"/> as the gateway.json a unit would keep.</summary>
+    public static Task WriteConfigAsync(GatewayOptions options, string path) =>
+        File.WriteAllTextAsync(path, System.Text.Json.JsonSerializer.Serialize(new { Gateway = options }, ConfigJson));
+
     public static GatewayRig Build(Credentials credentials, GatewayOptions options)
     {
         Assert.Empty(GatewayConfiguration.Problems(options));

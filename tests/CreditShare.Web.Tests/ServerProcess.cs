@@ -20,9 +20,10 @@ public sealed class ServerProcess : IDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ServerProcess> StartAsync(CreditShareApp app, IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts the platform; with <paramref name="port"/> on that port (a restart where clients expect it).</summary>
+    public static async Task<ServerProcess> StartAsync(CreditShareApp app, IReadOnlyDictionary<string, string> settings, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(WebAssembly());
         start.ArgumentList.Add("--urls");
@@ -108,7 +109,7 @@ public sealed class ServerProcess : IDisposable
         process.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

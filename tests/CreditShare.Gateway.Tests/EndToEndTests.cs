@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text;
+using CreditShare.Web.Tests;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+namespace CreditShare.Gateway.Tests;
+
+/// <summary>
+/// The gateway and the platform as real processes over real mutual TLS: 100,000 records in 50 files, while the platform
+/// is SIGKILLed and restarted twice and the gateway once. At the end the platform holds every valid record exactly once,
+/// every invalid one is in a feedback file with its reason, and the receipt chain verifies offline.
+/// </summary>
+public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Files = 50;
+    private const int PerFile = 2000;
+    private readonly CreditShareApp app = new();
+
+    public Task InitializeAsync() => app.InitializeAsync();
+
+    public Task DisposeAsync() => app.DisposeAsync();
+
+    [Fact]
+    public async Task Everything_dropped_arrives_once_through_kills_of_the_platform_and_the_gateway()
+    {
+        var credentials = await GatewayRig.IssueAsync(app);
+        var port = ServerProcess.FreePort();
+        var options = GatewayRig.OptionsFor(credentials, new Uri($"https://127.0.0.1:{port}"), "XZCF");
+        options.Spool.MaxRetryDelaySeconds = 2;
+        options.Folders[0].ScanSeconds = 1;
+        var config = Path.Combine(credentials.Directory, "gateway.json");
+        await GatewayRig.WriteConfigAsync(options, config);
+
+        var first = 900_000 + (Random.Shared.Next(1, 90) * 10_000);
+        var files = Enumerable.Range(0, Files).Select(f => Enumerable.Range(0, PerFile).Select(i => TestRecords.Penalty(first + (f * PerFile) + i)).ToList()).ToList();
+        foreach (var file in files)
+        {
+            file[PerFile / 2]["CF_JDRQ"] = "2026-02-30"; // one invalid record per file
+        }
+
+        var numbers = files.SelectMany(f => f).Select(r => r["CF_WSH"]!).ToList();
+        var watch = Stopwatch.StartNew();
+        void Drop(int from, int to)
+        {
+            for (var f = from; f < to; f++)
+            {
+                // As a business system should: written under a temporary name, then renamed into place.
+                var path = Path.Combine(options.Folders[0].Path, "outbox", $"XZCF_{f:D3}.csv");
+                File.WriteAllBytes(path + ".tmp", Csv.Of(files[f]));
+                File.Move(path + ".tmp", path);
+                File.WriteAllText(path + ".ready", "");
+            }
+        }
+
+        Directory.CreateDirectory(Path.Combine(options.Folders[0].Path, "outbox"));
+        var platform = await ServerProcess.StartAsync(app, new Dictionary<string, string>(), port);
+        var gateway = GatewayProcess.Start(config);
+        try
+        {
+            Drop(0, 25);
+            await WaitForAsync(numbers, 8_000, gateway);
+            platform.Kill();
+            output.WriteLine($"{watch.Elapsed.TotalSeconds:F0} s: platform killed at {await StoredAsync(numbers)} records");
+            Drop(25, 35);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            platform.Dispose();
+            platform = await ServerProcess.StartAsync(app, new Dictionary<string, string>(), port);
+
+            await WaitForAsync(numbers, 35_000, gateway);
+            gateway.Kill();
+            output.WriteLine($"{watch.Elapsed.TotalSeconds:F0} s: gateway killed at {await StoredAsync(numbers)} records");
+            gateway.Dispose();
+            gateway = GatewayProcess.Start(config);
+
+            await WaitForAsync(numbers, 55_000, gateway);
+            platform.Kill();
+            output.WriteLine($"{watch.Elapsed.TotalSeconds:F0} s: platform killed again at {await StoredAsync(numbers)} records");
+            Drop(35, 50);
+            platform.Dispose();
+            platform = await ServerProcess.StartAsync(app, new Dictionary<string, string>(), port);
+
+            var sent = Path.Combine(options.Folders[0].Path, "sent");
+            var deadline = Stopwatch.StartNew();
+            while (Directory.GetFiles(sent, "*.csv").Length < Files && deadline.Elapsed < TimeSpan.FromMinutes(8))
+            {
+                Assert.False(gateway.HasExited, gateway.Output);
+                await Task.Delay(500);
+            }
+
+            output.WriteLine($"{watch.Elapsed.TotalSeconds:F0} s: all files sent");
+            Assert.Equal(Files, Directory.GetFiles(sent, "*.csv").Length);
+        }
+        finally
+        {
+            gateway.Dispose();
+            platform.Dispose();
+        }
+
+        Assert.Equal(Files * (PerFile - 1), await StoredAsync(numbers));
+        Assert.Equal(0, await app.WithDbAsync(db => db.CreditRecords.GroupBy(r => r.SourceKey).CountAsync(g => g.Count() > 1)));
+        Assert.Equal(Files * (PerFile - 1), await app.WithDbAsync(db => db.CreditRecords.CountAsync(r => r.Channel == "gateway")));
+        for (var f = 0; f < Files; f++)
+        {
+            var feedback = await File.ReadAllTextAsync(Path.Combine(options.Folders[0].Path, "feedback", $"XZCF_{f:D3}.csv.feedback.csv"), Encoding.UTF8);
+            Assert.Contains($"第 {(PerFile / 2) + 2} 行,被拒绝,CF_JDRQ,", feedback, StringComparison.Ordinal);
+        }
+
+        var (exit, verified) = await GatewayProcess.RunAsync(config, "receipts", "verify");
+        output.WriteLine(verified);
+        Assert.Equal(0, exit);
+        Assert.Contains("校验通过", verified, StringComparison.Ordinal);
+    }
+
+    /// <summary>This test's app has its own database: every record in it came through the gateway.</summary>
+    private Task<int> StoredAsync(List<string> numbers) => app.WithDbAsync(db => db.CreditRecords.CountAsync());
+
+    private async Task WaitForAsync(List<string> numbers, int count, GatewayProcess gateway)
+    {
+        var watch = Stopwatch.StartNew();
+        while (await StoredAsync(numbers) < count)
+        {
+            Assert.False(gateway.HasExited, gateway.Output);
+            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(5), $"stuck below {count} records:\n{gateway.Output}");
+            await Task.Delay(200);
+        }
+    }
+}
