@@ -51,6 +51,9 @@ public sealed class PlatformOptions
 
     /// <summary>How long one batch may take end to end before it is retried.</summary>
     public int RequestTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>The first of the two quick retries of a failed request (then twice as long); longer outages are the sender's backoff.</summary>
+    public int RetryDelayMilliseconds { get; set; } = 1000;
 }
 
 public sealed class SpoolOptions

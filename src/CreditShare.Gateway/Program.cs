@@ -5,6 +5,8 @@ using CreditShare.Gateway.Folders;
 using CreditShare.Gateway.Operations;
 using CreditShare.Gateway.Queue;
 using CreditShare.Gateway.Receipts;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 
 // gateway [run] --config gateway.json        runs the gateway (also as a systemd or Windows service)
 // gateway check --config gateway.json        tries the platform, the certificates, the clock and every source once
@@ -133,14 +135,19 @@ namespace CreditShare.Gateway
                 .ConfigurePrimaryHttpMessageHandler(sp => PlatformClient.Handler(
                     sp.GetRequiredService<System.Security.Cryptography.X509Certificates.X509Certificate2>(), sp.GetRequiredService<X509CaAnchor>().Certificate,
                     sp.GetRequiredService<TrustRefusals>()))
-                // Short retries here; the sender's own backoff covers outages of hours. Safe for POST: every batch carries its Idempotency-Key.
-                .AddStandardResilienceHandler(o =>
+                // Short retries here, on the real clock; the sender's own backoff covers outages of hours. Safe for POST: every
+                // batch carries its Idempotency-Key.
+                .AddResilienceHandler("platform", pipeline =>
                 {
-                    o.Retry.MaxRetryAttempts = 2;
-                    o.Retry.Delay = TimeSpan.FromSeconds(1);
-                    o.AttemptTimeout.Timeout = timeout;
-                    o.TotalRequestTimeout.Timeout = (timeout * 3) + TimeSpan.FromSeconds(10);
-                    o.CircuitBreaker.SamplingDuration = timeout * 2;
+                    pipeline.TimeProvider = TimeProvider.System;
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = 2,
+                        Delay = TimeSpan.FromMilliseconds(Math.Max(1, options.Platform.RetryDelayMilliseconds)),
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                    });
+                    pipeline.AddTimeout(timeout);
                 });
 
             services.AddSingleton<FolderSource>();

@@ -73,7 +73,7 @@ public sealed class GatewayRig : IAsyncDisposable
         {
             Name = "测试前置机",
             DataDirectory = Path.Combine(credentials.Directory, "data"),
-            Platform = new PlatformOptions { Url = platform.ToString(), CaCertificate = credentials.Ca, Certificate = credentials.Certificate, Key = credentials.Key, RequestTimeoutSeconds = 120 },
+            Platform = new PlatformOptions { Url = platform.ToString(), CaCertificate = credentials.Ca, Certificate = credentials.Certificate, Key = credentials.Key, RequestTimeoutSeconds = 120, RetryDelayMilliseconds = 10 },
             Spool = new SpoolOptions { BatchSize = 1000 },
             Folders = [new FolderSourceOptions { Path = exchange, Category = category, StableSeconds = 5 }],
             Status = new StatusOptions { Port = 0 },
