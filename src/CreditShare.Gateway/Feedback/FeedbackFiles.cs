@@ -26,7 +26,8 @@ public static class FeedbackFiles
 {
     public static readonly string[] Headers = ["位置", "结果", "字段", "问题代码", "说明"];
 
-    public static FeedbackSummary Summarise(QueuedFile file, IReadOnlyList<QueuedBatch> batches)
+    // rowKeys: for a block of database rows, the key of each record in order (the Where column names it).
+    public static FeedbackSummary Summarise(QueuedFile file, IReadOnlyList<QueuedBatch> batches, IReadOnlyList<string>? rowKeys = null)
     {
         var lines = new List<FeedbackLine>();
         int total = 0, accepted = 0, unchanged = 0, rejected = 0, refused = 0;
@@ -63,7 +64,7 @@ public static class FeedbackFiles
             var recordLines = JsonSerializer.Deserialize<long[]>(batch.Lines) ?? [];
             foreach (var record in result.Records)
             {
-                var where = Where(file, recordLines, record.Index);
+                var where = Where(file, recordLines, record.Index, rowKeys);
                 foreach (var error in record.Errors)
                 {
                     lines.Add(new FeedbackLine(where, "被拒绝", error.Field, error.Code, error.Message));
@@ -87,8 +88,9 @@ public static class FeedbackFiles
         _ => status,
     };
 
-    private static string Where(QueuedFile file, long[] lines, int index) => file.Media switch
+    private static string Where(QueuedFile file, long[] lines, int index, IReadOnlyList<string>? rowKeys) => file.Media switch
     {
+        _ when rowKeys is not null && index < lines.Length && lines[index] >= 1 && lines[index] <= rowKeys.Count => $"行键 {rowKeys[(int)lines[index] - 1]}",
         "csv" when index < lines.Length => $"第 {lines[index]} 行",
         "json" when index < lines.Length => $"第 {lines[index]} 条",
         _ when file.Source.StartsWith("db:", StringComparison.Ordinal) && index < lines.Length => $"行键 {lines[index]}",
