@@ -9,12 +9,14 @@ namespace CreditShare.Gateway.Tests;
 /// <summary>
 /// The gateway and the platform as real processes over real mutual TLS: 100,000 records in 50 files, while the platform
 /// is SIGKILLed and restarted twice and the gateway once. At the end the platform holds every valid record exactly once,
-/// every invalid one is in a feedback file with its reason, and the receipt chain verifies offline.
+/// every invalid one is in a feedback file with its reason, and the receipt chain verifies offline. Beside the files the
+/// same gateway reads 20,000 rows from a unit's PostgreSQL outbox table and smaller ones from MariaDB and SQLite.
 /// </summary>
 public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Files = 50;
     private const int PerFile = 2000;
+    private static readonly (string Provider, int Rows)[] UnitDatabases = [("postgresql", 20_000), ("mysql", 2_000), ("sqlite", 2_000)];
     private readonly CreditShareApp app = new();
 
     public Task InitializeAsync() => app.InitializeAsync();
@@ -29,10 +31,32 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         var options = GatewayRig.OptionsFor(credentials, new Uri($"https://127.0.0.1:{port}"), "XZCF");
         options.Spool.MaxRetryDelaySeconds = 2;
         options.Folders[0].ScanSeconds = 1;
+        var first = 900_000 + (Random.Shared.Next(1, 90) * 10_000);
+        var databases = new List<Databases.SourceDatabase>();
+        var expected = Files * (PerFile - 1);
+        var rowBase = first + (Files * PerFile);
+        foreach (var (provider, rows) in UnitDatabases)
+        {
+            var db = await Databases.SourceDatabase.CreateAsync(provider, output);
+            if (db is null)
+            {
+                continue;
+            }
+
+            databases.Add(db);
+            await FillOutboxAsync(db, rowBase, rows);
+            rowBase += rows;
+            expected += rows - 1;
+            options.Databases.Add(new DatabaseSourceOptions
+            {
+                Name = $"outbox-{provider}", Provider = db.Provider, ConnectionString = db.ConnectionString, Category = "XZCF", Mode = "outbox",
+                Table = "penalty_outbox", KeyColumn = "id", AckColumn = "acked_at", PollSeconds = 1,
+            });
+        }
+
         var config = Path.Combine(credentials.Directory, "gateway.json");
         await GatewayRig.WriteConfigAsync(options, config);
 
-        var first = 900_000 + (Random.Shared.Next(1, 90) * 10_000);
         var files = Enumerable.Range(0, Files).Select(f => Enumerable.Range(0, PerFile).Select(i => TestRecords.Penalty(first + (f * PerFile) + i)).ToList()).ToList();
         foreach (var file in files)
         {
@@ -82,7 +106,7 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
             var sent = Path.Combine(options.Folders[0].Path, "sent");
             var deadline = Stopwatch.StartNew();
-            while (Directory.GetFiles(sent, "*.csv").Length < Files && deadline.Elapsed < TimeSpan.FromMinutes(8))
+            while ((Directory.GetFiles(sent, "*.csv").Length < Files || await UnacknowledgedAsync(databases) > 0) && deadline.Elapsed < TimeSpan.FromMinutes(8))
             {
                 Assert.False(gateway.HasExited, gateway.Output);
                 await Task.Delay(500);
@@ -97,9 +121,20 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
             platform.Dispose();
         }
 
-        Assert.Equal(Files * (PerFile - 1), await StoredAsync(numbers));
+        Assert.Equal(0, await UnacknowledgedAsync(databases));
+        Assert.Equal(expected, await StoredAsync(numbers));
         Assert.Equal(0, await app.WithDbAsync(db => db.CreditRecords.GroupBy(r => r.SourceKey).CountAsync(g => g.Count() > 1)));
-        Assert.Equal(Files * (PerFile - 1), await app.WithDbAsync(db => db.CreditRecords.CountAsync(r => r.Channel == "gateway")));
+        Assert.Equal(expected, await app.WithDbAsync(db => db.CreditRecords.CountAsync(r => r.Channel == "gateway")));
+        foreach (var db in options.Databases)
+        {
+            var feedback = string.Concat(Directory.GetFiles(CreditShare.Gateway.Databases.DatabaseSource.FeedbackDirectory(options, db), "*.csv").Select(f => File.ReadAllText(f, Encoding.UTF8)));
+            Assert.Contains(",被拒绝,CF_JDRQ,", feedback, StringComparison.Ordinal);
+        }
+
+        foreach (var db in databases)
+        {
+            await db.DisposeAsync();
+        }
         for (var f = 0; f < Files; f++)
         {
             var feedback = await File.ReadAllTextAsync(Path.Combine(options.Folders[0].Path, "feedback", $"XZCF_{f:D3}.csv.feedback.csv"), Encoding.UTF8);
@@ -110,6 +145,32 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine(verified);
         Assert.Equal(0, exit);
         Assert.Contains("校验通过", verified, StringComparison.Ordinal);
+    }
+
+    /// <summary>A unit's outbox table with <paramref name="rows"/> records, one of them invalid, written in one transaction.</summary>
+    private static async Task FillOutboxAsync(Databases.SourceDatabase db, int first, int rows)
+    {
+        await db.ExecuteAsync($"CREATE TABLE penalty_outbox (id BIGINT PRIMARY KEY, acked_at {db.TimeType} NULL, {Databases.SourceDatabase.PenaltyColumnsDdl})");
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        for (var n = 0; n < rows; n++)
+        {
+            await Databases.SourceDatabase.InsertPenaltyAsync(connection, transaction, "penalty_outbox", first + n, new Dictionary<string, object?> { ["id"] = (long)n + 1 },
+                n == rows / 2 ? r => r["CF_JDRQ"] = "2026-02-30" : null);
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private static async Task<long> UnacknowledgedAsync(List<Databases.SourceDatabase> databases)
+    {
+        long open = 0;
+        foreach (var db in databases)
+        {
+            open += await db.CountAsync("SELECT COUNT(*) FROM penalty_outbox WHERE acked_at IS NULL");
+        }
+
+        return open;
     }
 
     /// <summary>This test's app has its own database: every record in it came through the gateway.</summary>
