@@ -49,8 +49,15 @@ public sealed class EndToEndTests(ITestOutputHelper output) : IAsyncLifetime
             expected += rows - 1;
             options.Databases.Add(new DatabaseSourceOptions
             {
-                Name = $"outbox-{provider}", Provider = db.Provider, ConnectionString = db.ConnectionString, Category = "XZCF", Mode = "outbox",
-                Table = "penalty_outbox", KeyColumn = "id", AckColumn = "acked_at", PollSeconds = 1,
+                Name = $"outbox-{provider}",
+                Provider = db.Provider,
+                ConnectionString = db.ConnectionString,
+                Category = "XZCF",
+                Mode = "outbox",
+                Table = "penalty_outbox",
+                KeyColumn = "id",
+                AckColumn = "acked_at",
+                PollSeconds = 1,
             });
         }
 
