@@ -35,6 +35,8 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
 
     public DbSet<IssuedCertificate> IssuedCertificates => Set<IssuedCertificate>();
 
+    public DbSet<Features.Gateways.GatewayStatus> GatewayStatuses => Set<Features.Gateways.GatewayStatus>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<AuditArchive> AuditArchives => Set<AuditArchive>();

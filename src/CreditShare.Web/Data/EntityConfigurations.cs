@@ -278,3 +278,19 @@ internal sealed class CreditReportConfiguration : IEntityTypeConfiguration<Featu
         builder.HasIndex(r => r.Number).IsUnique();
     }
 }
+
+internal sealed class GatewayStatusConfiguration : IEntityTypeConfiguration<Features.Gateways.GatewayStatus>
+{
+    public void Configure(EntityTypeBuilder<Features.Gateways.GatewayStatus> builder)
+    {
+        builder.ToTable("GatewayStatuses");
+        builder.HasKey(g => g.CertificateSerial);
+        builder.Property(g => g.CertificateSerial).HasMaxLength(64);
+        builder.Property(g => g.Name).HasMaxLength(100);
+        builder.Property(g => g.Version).HasMaxLength(50);
+        builder.Property(g => g.LastError).HasMaxLength(1000);
+        builder.Property(g => g.RemoteAddress).HasMaxLength(64);
+        builder.HasOne<Unit>().WithMany().HasForeignKey(g => g.UnitId);
+        builder.HasIndex(g => g.UnitId);
+    }
+}

@@ -4,6 +4,7 @@ using CreditShare.Web.Features.Accounts;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Gateways;
 using CreditShare.Web.Features.Public;
 using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Features.Schedules;
@@ -67,6 +68,9 @@ public static class ApplicationSetup
         services.Configure<ReportingOptions>(configuration.GetSection("Reporting"));
         services.AddScoped<ReportingService>();
         services.AddSingleton<ReportingWriteGate>();
+        services.AddSingleton<ReceiptSigner>();
+        services.AddScoped<BatchReceipts>();
+        services.AddScoped<GatewayFleet>();
         services.AddScoped<Scorecards>();
         services.AddScoped<PublicRegister>();
         services.AddScoped<CreditReports>();
@@ -94,6 +98,7 @@ public static class ApplicationSetup
             }
             o.Conventions.AuthorizeFolder("/Accounts", Policies.SecurityAdmin);
             o.Conventions.AuthorizeFolder("/Certificates", Policies.SecurityAdmin);
+            o.Conventions.AuthorizeFolder("/Gateways", Policies.GatewayFleet);
             o.Conventions.AuthorizeFolder("/Audit", Policies.AuditAdmin);
             o.Conventions.AuthorizeFolder("/Reporting", Policies.Reporter);
             o.Conventions.AuthorizeFolder("/Abnormal", Policies.CenterData);
@@ -158,6 +163,7 @@ public static class ApplicationSetup
         app.MapCatalog();
         app.MapAccounts();
         app.MapCertificates();
+        app.MapGateways();
         app.MapAudit();
         app.MapReporting();
         app.MapPublicApi();

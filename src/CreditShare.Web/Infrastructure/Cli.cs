@@ -64,7 +64,7 @@ public static class Cli
             case "create-unit":
                 return await CreateUnitAsync(app, options);
             case "issue-cert":
-                return await IssueCertificateAsync(app, options);
+                return await IssueCertificateAsync(app, Options([.. args.Where(a => a != "--gateway")]), gateway: args.Contains("--gateway"));
             case "totp" when app.Environment.IsDevelopment():
                 return await PrintTotpAsync(app, args.Length > 1 ? args[1] : "");
             default:
@@ -216,7 +216,8 @@ public static class Cli
         return 0;
     }
 
-    private static async Task<int> IssueCertificateAsync(WebApplication app, Dictionary<string, string> options)
+    /// <summary>With <c>--gateway</c>, a gateway (前置机) certificate.</summary>
+    private static async Task<int> IssueCertificateAsync(WebApplication app, Dictionary<string, string> options, bool gateway)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
@@ -225,12 +226,12 @@ public static class Cli
         var unit = await db.Units.FirstOrDefaultAsync(u => u.Uscc == code);
         if (unit is null)
         {
-            Console.Error.WriteLine("Pass --unit USCC of a registered unit (and optionally --months 24|48 --out DIRECTORY).");
+            Console.Error.WriteLine("Pass --unit USCC of a registered unit (and optionally --months 24|48 --out DIRECTORY, --gateway for a gateway's certificate).");
             return 1;
         }
 
         var months = int.TryParse(options.GetValueOrDefault("months"), out var m) ? m : 24;
-        var outcome = await services.GetRequiredService<CertificateService>().IssueAsync(System(), new IssueRequest(unit.Id, months));
+        var outcome = await services.GetRequiredService<CertificateService>().IssueAsync(System(), new IssueRequest(unit.Id, months, gateway));
         if (!outcome.IsOk)
         {
             foreach (var error in outcome.Errors)
@@ -242,7 +243,7 @@ public static class Cli
         }
 
         var paths = WriteCredential(outcome.Value!, options.GetValueOrDefault("out") ?? Path.Combine("data", "certs"), unit.Uscc);
-        Console.WriteLine($"证书已签发：序列号 {outcome.Value!.Certificate.SerialNumber}，有效期至 {outcome.Value.Certificate.NotAfter:yyyy-MM-dd}");
+        Console.WriteLine($"{(gateway ? "前置机证书" : "证书")}已签发：序列号 {outcome.Value!.Certificate.SerialNumber}，有效期至 {outcome.Value.Certificate.NotAfter:yyyy-MM-dd}");
         Console.WriteLine($"  {paths.Certificate}\n  {paths.Key}\n  {paths.Pkcs12}（口令：{outcome.Value.Pkcs12Password}）");
         return 0;
     }

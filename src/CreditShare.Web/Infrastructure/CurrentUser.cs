@@ -9,6 +9,11 @@ public static class CurrentUser
     public const string UnitIdClaim = "creditshare:unit_id";
     public const string CertificateSerialClaim = "creditshare:cert_serial";
 
+    /// <summary>Present, with value <c>gateway</c>, when the client certificate is a gateway's (前置机).</summary>
+    public const string CertificatePurposeClaim = "creditshare:cert_purpose";
+
+    public static bool IsGateway(this ClaimsPrincipal user) => user.HasClaim(CertificatePurposeClaim, "gateway");
+
     public static string? UserId(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
 
     public static string? UnitCode(this ClaimsPrincipal user) => user.FindFirstValue(UnitClaim);

@@ -27,6 +27,12 @@ public static class Policies
     /// <summary>Center staff who work with credit data itself (never an administrator: 用管分离).</summary>
     public const string CenterData = "center-data";
 
+    /// <summary>
+    /// The fleet of units' gateways (前置机): the 系统管理员 who runs the platform and the 安全管理员 who issues and renews
+    /// their certificates. It shows no credit data, so no data reader needs it.
+    /// </summary>
+    public const string GatewayFleet = "gateway-fleet";
+
     public static AuthorizationBuilder AddCreditSharePolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Staff, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser())
         .AddPolicy(SystemAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.SystemAdmin))
@@ -38,6 +44,7 @@ public static class Policies
             .RequireRole(StaffRoles.Reviewer, StaffRoles.Querier, StaffRoles.UserUnitQuerier))
         .AddPolicy(DataUserQuerier, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.UserUnitQuerier))
         .AddPolicy(CenterData, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.Reviewer, StaffRoles.Querier))
+        .AddPolicy(GatewayFleet, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.SystemAdmin, StaffRoles.SecurityAdmin))
         // Machine access: a unit's system or gateway presenting a client certificate our CA issued.
         .AddPolicy(UnitSystem, p => p.AddAuthenticationSchemes(CertificateAuthenticationDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser().RequireClaim(CurrentUser.CertificateSerialClaim));

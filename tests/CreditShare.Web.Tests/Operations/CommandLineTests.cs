@@ -114,6 +114,14 @@ public sealed class CommandLineTests : IAsyncLifetime
             Assert.True(certificate.HasPrivateKey);
         }
 
+        var gatewayIssued = await RunAsync("issue-cert", "--gateway", "--unit", sourceCode, "--out", Path.Combine(folder, "gateway-certs"));
+        Assert.True(gatewayIssued.ExitCode == 0, gatewayIssued.Output);
+        Assert.Contains("前置机证书已签发", gatewayIssued.Output);
+        using (var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(folder, "gateway-certs", $"{sourceCode}.crt"))))
+        {
+            Assert.Contains("OU=前置机", certificate.Subject);
+        }
+
         var badMonths = await RunAsync("issue-cert", "--unit", centerCode, "--months", "12");
         Assert.Equal(1, badMonths.ExitCode);
         Assert.Contains("24个月或48个月", badMonths.Output);

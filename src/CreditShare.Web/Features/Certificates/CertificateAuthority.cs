@@ -22,16 +22,24 @@ public sealed class CertificateAuthorityOptions
     public string? KeyPath { get; set; }
 }
 
-public sealed record IssueRequest(int UnitId, int ValidityMonths);
+// Gateway: a gateway (前置机) certificate; its requests carry channel "gateway", and only it may send heartbeats.
+public sealed record IssueRequest(int UnitId, int ValidityMonths, bool Gateway = false);
 
 public sealed record IssuedCredential(IssuedCertificateView Certificate, string CertificatePem, string PrivateKeyPem, byte[] Pkcs12, string Pkcs12Password);
 
 public sealed record IssuedCertificateView(long Id, string SerialNumber, string Thumbprint, int UnitId, string Subject, DateTimeOffset NotBefore,
-    DateTimeOffset NotAfter, int ValidityMonths, DateTimeOffset IssuedAt, string IssuedBy, DateTimeOffset? RevokedAt, string? RevocationReason, string Status)
+    DateTimeOffset NotAfter, int ValidityMonths, DateTimeOffset IssuedAt, string IssuedBy, DateTimeOffset? RevokedAt, string? RevocationReason, string Status,
+    string Purpose)
 {
     public static IssuedCertificateView From(IssuedCertificate c, DateTimeOffset now) =>
         new(c.Id, c.SerialNumber, c.Thumbprint, c.UnitId, c.Subject, c.NotBefore, c.NotAfter, c.ValidityMonths, c.IssuedAt, c.IssuedBy, c.RevokedAt,
-            c.RevocationReason, c.RevokedAt is not null ? "revoked" : c.NotAfter < now ? "expired" : "valid");
+            c.RevocationReason, c.RevokedAt is not null ? "revoked" : c.NotAfter < now ? "expired" : "valid", PurposeName(c.Purpose));
+
+    /// <summary>The purpose on the wire: <c>system</c> or <c>gateway</c>.</summary>
+    public static string PurposeName(CertificatePurpose purpose) => purpose == CertificatePurpose.Gateway ? "gateway" : "system";
+
+    /// <summary>The purpose in front of people.</summary>
+    public static string PurposeLabel(string purpose) => purpose == "gateway" ? "前置机" : "业务系统";
 }
 
 /// <summary>
@@ -95,13 +103,22 @@ public sealed class CertificateAuthority : IDisposable
         return key.Attach(cert);
     }
 
-    /// <summary>Signs a client certificate for a unit; the unit's USCC is the subject's CN and serialNumber.</summary>
-    public (X509Certificate2 Certificate, CertificateKey Key) SignClientCertificate(Unit unit, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    /// <summary>
+    /// Signs a client certificate for a unit; the unit's USCC is the subject's CN. A gateway's says so in its subject
+    /// (OU=前置机), so that whoever holds or logs it can tell; the platform decides by its own record, never the subject.
+    /// </summary>
+    public (X509Certificate2 Certificate, CertificateKey Key) SignClientCertificate(Unit unit, DateTimeOffset notBefore, DateTimeOffset notAfter,
+        CertificatePurpose purpose = CertificatePurpose.System)
     {
         var key = Profile.NewCertificateKey(CertificateUse.Client);
         var subject = new X500DistinguishedNameBuilder();
         subject.AddCountryOrRegion("CN");
         subject.AddOrganizationName(unit.Name);
+        if (purpose == CertificatePurpose.Gateway)
+        {
+            subject.AddOrganizationalUnitName(GatewayUnitName);
+        }
+
         subject.AddCommonName(unit.Uscc);
         var request = key.Request(subject.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
@@ -110,6 +127,26 @@ public sealed class CertificateAuthority : IDisposable
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
         var certificate = Profile.Issue(request, caWithKey, notBefore, notAfter, RandomSerial());
         return (certificate, key);
+    }
+
+    /// <summary>The subject's OU of a gateway certificate.</summary>
+    public const string GatewayUnitName = "前置机";
+
+    /// <summary>
+    /// A certificate for signing batch receipts (EKU <see cref="Core.Contract.ReceiptDigest.ReceiptSigningOid"/>), with
+    /// its key. Its validity starts with the CA's: a replayed answer is signed now for a batch received earlier, and a
+    /// verifier checks the signer at the receipt's time.
+    /// </summary>
+    public X509Certificate2 IssueReceiptSigner(DateTimeOffset notAfter)
+    {
+        using var key = Profile.NewCertificateKey(CertificateUse.Client);
+        var request = key.Request(new X500DistinguishedName($"CN=CreditShare Receipt Signer {Environment.MachineName}, O=CreditShare"));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(Core.Contract.ReceiptDigest.ReceiptSigningOid)], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        using var certificate = Profile.Issue(request, caWithKey, Certificate.NotBefore.ToUniversalTime(), notAfter, RandomSerial());
+        return key.Attach(certificate);
     }
 
     /// <summary>A CRL listing every revoked certificate, signed by the CA.</summary>
@@ -175,7 +212,8 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
 
         var from = notBefore ?? time.GetUtcNow().AddMinutes(-5);
         var to = notAfterOverride ?? from.AddMonths(request.ValidityMonths);
-        var (certificate, key) = ca.SignClientCertificate(unit!, from, to);
+        var purpose = request.Gateway ? CertificatePurpose.Gateway : CertificatePurpose.System;
+        var (certificate, key) = ca.SignClientCertificate(unit!, from, to, purpose);
         using (certificate)
         using (key)
         {
@@ -184,6 +222,7 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
                 SerialNumber = certificate.SerialNumber,
                 Thumbprint = CertificateAuthority.Thumbprint(certificate),
                 UnitId = unit!.Id,
+                Purpose = purpose,
                 Subject = certificate.Subject,
                 NotBefore = certificate.NotBefore.ToUniversalTime(),
                 NotAfter = certificate.NotAfter.ToUniversalTime(),
@@ -194,7 +233,7 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
             db.IssuedCertificates.Add(record);
             await db.SaveChangesAsync();
             await audit.WriteAsync(new AuditRecord(AuditEvent.Certificate_Issued, AuditOutcome.Success)
-            { Target = $"certificate:{record.SerialNumber}", UnitCode = actor.UnitCode(), Detail = $"unit={unit.Uscc};months={request.ValidityMonths}" });
+            { Target = $"certificate:{record.SerialNumber}", UnitCode = actor.UnitCode(), Detail = $"unit={unit.Uscc};months={request.ValidityMonths};purpose={IssuedCertificateView.PurposeName(purpose)}" });
 
             var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
             using var withKey = certificate.CopyWithPrivateKey(key);

@@ -10,6 +10,9 @@ public sealed class IssueForm
     public int UnitId { get; set; }
 
     public int ValidityMonths { get; set; } = 24;
+
+    /// <summary>A gateway (前置机) certificate rather than one for the unit's business system.</summary>
+    public bool Gateway { get; set; }
 }
 
 /// <summary>Lists, issues and revokes units' client certificates. The private key is shown once and never stored.</summary>
@@ -34,7 +37,7 @@ public sealed class IndexModel(CertificateService certificates, AppDbContext db)
 
     public async Task<IActionResult> OnPostIssueAsync()
     {
-        var outcome = await certificates.IssueAsync(User, new IssueRequest(Input.UnitId, Input.ValidityMonths));
+        var outcome = await certificates.IssueAsync(User, new IssueRequest(Input.UnitId, Input.ValidityMonths, Input.Gateway));
         if (!outcome.IsOk)
         {
             outcome.CopyTo(ModelState);

@@ -12,6 +12,9 @@ public sealed class IssuedCertificate
 
     public int UnitId { get; set; }
 
+    /// <summary>What the certificate is for: a unit's own system, or its gateway (前置机). The row decides, not the subject.</summary>
+    public CertificatePurpose Purpose { get; set; }
+
     public string Subject { get; set; } = "";
 
     public DateTimeOffset NotBefore { get; set; }
@@ -29,4 +32,14 @@ public sealed class IssuedCertificate
     public string? RevokedBy { get; set; }
 
     public string? RevocationReason { get; set; }
+}
+
+/// <summary>Stored as a number: never renumber.</summary>
+public enum CertificatePurpose
+{
+    /// <summary>A unit's business system calling the API itself (channel <c>api</c>).</summary>
+    System = 0,
+
+    /// <summary>A gateway (前置机) the unit runs in its machine room (channel <c>gateway</c>); it sends heartbeats.</summary>
+    Gateway = 1,
 }

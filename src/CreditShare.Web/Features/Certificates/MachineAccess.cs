@@ -149,6 +149,12 @@ public static class MachineAccess
             new Claim(CurrentUser.UnitIdClaim, found.Unit.Id.ToString(CultureInfo.InvariantCulture)),
             new Claim(CurrentUser.CertificateSerialClaim, serial),
         ], context.Scheme.Name);
+        if (found.Certificate.Purpose == CertificatePurpose.Gateway)
+        {
+            // From our own record, like every other claim here: a subject that says OU=前置机 proves nothing by itself.
+            identity.AddClaim(new Claim(CurrentUser.CertificatePurposeClaim, IssuedCertificateView.PurposeName(CertificatePurpose.Gateway)));
+        }
+
         context.Principal = new ClaimsPrincipal(identity);
         context.Success();
     }

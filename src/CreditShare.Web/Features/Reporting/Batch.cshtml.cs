@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CreditShare.Web.Features.Reporting;
 
 /// <summary>The answer to one batch: counts, every rejected row with its reasons, and the error workbook.</summary>
-public sealed class BatchModel(ReportingService reporting, AppDbContext db, CatalogService catalog, PersonalDataProtector protector) : PageModel
+public sealed class BatchModel(ReportingService reporting, AppDbContext db, CatalogService catalog, PersonalDataProtector protector, BatchReceipts receipts) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -46,6 +46,17 @@ public sealed class BatchModel(ReportingService reporting, AppDbContext db, Cata
         var entries = await db.AbnormalEntries.AsNoTracking().Where(a => a.BatchId == Id).OrderBy(a => a.RowIndex).ToListAsync();
         var rows = entries.Select(e => (Raw(e), (IReadOnlyList<FieldError>)Errors(e)));
         return File(Workbooks.ErrorWorkbook(category, rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"{category.Name}-退回记录-{ProvincialTime.ToBeijing(batch.ReceivedAt):yyyyMMddHHmm}.xlsx");
+    }
+
+    /// <summary>The platform's signed receipt for the batch, as the API gives it: the unit keeps it as evidence of what it reported.</summary>
+    public async Task<IActionResult> OnGetReceiptAsync()
+    {
+        if (await receipts.FindAsync(User.UnitId(), Id) is not { } receipt)
+        {
+            return NotFound();
+        }
+
+        return File(JsonSerializer.SerializeToUtf8Bytes(receipt, WireJson.Options), "application/json", $"回执-{Id}.json");
     }
 
     /// <summary>The unit's own rows, decrypted for the unit that reported them.</summary>

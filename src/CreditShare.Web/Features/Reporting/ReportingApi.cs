@@ -23,11 +23,16 @@ public static class ReportingApi
             .Accepts<List<Dictionary<string, string>>>("application/json", "text/csv")
             .DocumentRawBody("text/csv", "application/json：记录数组，每条以字段代码为键；text/csv：首行为字段代码或中文名称，UTF-8 或 GBK", binary: false)
             .DocumentHeader("Idempotency-Key", "批次的幂等键：同一键重发返回首次的结果（replayed），用于另一内容的批次则 409", maxLength: 100)
-            .WithName("submitReport").WithSummary("报送一批信用记录（JSON 记录数组或 CSV），逐条返回结果")
+            .WithName("submitReport").WithSummary("报送一批信用记录（JSON 记录数组或 CSV），逐条返回结果；响应头 CreditShare-Receipt 为平台签名回执")
             .ProducesProblems(400, 404, 409, 413, 415);
         group.MapGet("/reports/batches/{id:guid}", async Task<Results<Ok<BatchResult>, ProblemHttpResult>> (Guid id, HttpContext http, ReportingService reporting) =>
             (await reporting.FindBatchAsync(UnitId(http), id)).ToOk())
             .WithName("getBatch").WithSummary("查看本单位已报送批次的结果").ProducesProblems(404);
+        group.MapGet("/reports/batches/{id:guid}/receipt", async Task<Results<Ok<SignedReceipt>, ProblemHttpResult>> (Guid id, HttpContext http, BatchReceipts receipts) =>
+            await receipts.FindAsync(UnitId(http), id, http.RequestAborted) is { } receipt
+                ? TypedResults.Ok(receipt)
+                : Problems.NotFound("batch.not_found", "批次不存在，或不属于本单位"))
+            .WithName("getBatchReceipt").WithSummary("本单位批次的平台签名回执（可凭平台 CA 证书离线验证）").ProducesProblems(404);
         group.MapPost("/reports/{categoryCode}/withdrawals", async Task<Results<Ok<RecordSummary>, ProblemHttpResult>> (string categoryCode, WithdrawRequest body, HttpContext http, ReportingService reporting) =>
             (await reporting.WithdrawAsync(Machine(http), categoryCode, body.SourceKey ?? "", body.Reason)).ToOk())
             .WithName("withdrawRecord").WithSummary("撤销本单位报送的一条记录（按业务主键）").ProducesProblems(400, 404, 409);
@@ -41,11 +46,13 @@ public static class ReportingApi
 
     private static int UnitId(HttpContext http) => int.Parse(http.User.FindFirst(CurrentUser.UnitIdClaim)!.Value, CultureInfo.InvariantCulture);
 
+    /// <summary>A unit's system reports through channel <c>api</c>, its gateway (前置机) through <c>gateway</c>.</summary>
     private static Submitter Machine(HttpContext http) =>
-        new(UnitId(http), http.User.UnitCode()!, "api", $"cert:{http.User.FindFirst(CurrentUser.CertificateSerialClaim)!.Value}");
+        new(UnitId(http), http.User.UnitCode()!, http.User.IsGateway() ? "gateway" : "api", $"cert:{http.User.FindFirst(CurrentUser.CertificateSerialClaim)!.Value}");
 
     private static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> SubmitAsync(
-        string categoryCode, HttpContext http, ReportingService reporting, Catalog.CatalogService catalog, AppDbContext db, IOptions<ReportingOptions> options)
+        string categoryCode, HttpContext http, ReportingService reporting, BatchReceipts receipts, Catalog.CatalogService catalog, AppDbContext db,
+        IOptions<ReportingOptions> options)
     {
         var unitId = UnitId(http);
         if (!await db.Units.AnyAsync(u => u.Id == unitId && (u.Roles & UnitRoles.Source) != 0))
@@ -88,7 +95,14 @@ public static class ReportingApi
         }
 
         var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-        return (await reporting.SubmitAsync(Machine(http), categoryCode, rows, key, ReportingService.HashBody(body.Span), read, http.RequestAborted)).ToOk();
+        var outcome = await reporting.SubmitAsync(Machine(http), categoryCode, rows, key, ReportingService.HashBody(body.Span), read, http.RequestAborted);
+        if (outcome.IsOk)
+        {
+            // Every answer for a stored batch, first or replayed, carries the platform's signed receipt for it.
+            http.Response.Headers[SignedReceipt.Header] = ReceiptDigest.ToHeader(await receipts.ForAnswerAsync(unitId, outcome.Value!, http.RequestAborted));
+        }
+
+        return outcome.ToOk();
     }
 
     private static async Task<Ok<List<AbnormalView>>> ListAbnormalAsync(string? category, int? page, HttpContext http, AppDbContext db)

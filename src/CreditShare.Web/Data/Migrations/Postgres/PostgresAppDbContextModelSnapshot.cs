@@ -556,6 +556,9 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("NotBefore")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Purpose")
+                        .HasColumnType("integer");
+
                     b.Property<string>("RevocationReason")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -596,6 +599,61 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.HasIndex("UnitId");
 
                     b.ToTable("IssuedCertificates");
+                });
+
+            modelBuilder.Entity("CreditShare.Web.Features.Gateways.GatewayStatus", b =>
+                {
+                    b.Property<string>("CertificateSerial")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int?>("CertificateDaysLeft")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long?>("OldestItemAgeSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("QueueDepth")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("SpoolBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.HasKey("CertificateSerial");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("GatewayStatuses", (string)null);
                 });
 
             modelBuilder.Entity("CreditShare.Web.Features.Public.CreditReport", b =>
@@ -1709,6 +1767,15 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("CreditShare.Web.Features.Certificates.IssuedCertificate", b =>
+                {
+                    b.HasOne("CreditShare.Web.Features.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreditShare.Web.Features.Gateways.GatewayStatus", b =>
                 {
                     b.HasOne("CreditShare.Web.Features.Units.Unit", null)
                         .WithMany()

@@ -536,6 +536,9 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.Property<long>("NotBefore")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Purpose")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RevocationReason")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -576,6 +579,61 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.HasIndex("UnitId");
 
                     b.ToTable("IssuedCertificates");
+                });
+
+            modelBuilder.Entity("CreditShare.Web.Features.Gateways.GatewayStatus", b =>
+                {
+                    b.Property<string>("CertificateSerial")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CertificateDaysLeft")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OldestItemAgeSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("QueueDepth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SpoolBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CertificateSerial");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("GatewayStatuses", (string)null);
                 });
 
             modelBuilder.Entity("CreditShare.Web.Features.Public.CreditReport", b =>
@@ -1649,6 +1707,15 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("CreditShare.Web.Features.Certificates.IssuedCertificate", b =>
+                {
+                    b.HasOne("CreditShare.Web.Features.Units.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreditShare.Web.Features.Gateways.GatewayStatus", b =>
                 {
                     b.HasOne("CreditShare.Web.Features.Units.Unit", null)
                         .WithMany()
