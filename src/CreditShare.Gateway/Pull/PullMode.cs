@@ -5,7 +5,12 @@ public static class PullMode
 {
     public static void Add(IServiceCollection services, GatewayOptions options)
     {
-        _ = services;
-        _ = options;
+        if (options.Pull is null)
+        {
+            return;
+        }
+
+        services.AddSingleton<PullWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<PullWorker>());
     }
 }
