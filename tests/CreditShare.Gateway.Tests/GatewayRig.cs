@@ -53,10 +53,9 @@ public sealed class GatewayRig : IAsyncDisposable
     /// <summary>Issues a certificate for the unit and writes everything a gateway needs into a fresh directory.</summary>
     public static async Task<Credentials> IssueAsync(CreditShareApp app, string unit = "source", bool gateway = true)
     {
-        _ = gateway;
         await using var scope = app.Services.CreateAsyncScope();
         var issued = await scope.ServiceProvider.GetRequiredService<CertificateService>()
-            .IssueAsync(CreditShareApp.System, new IssueRequest(app.UnitIds[unit], 24));
+            .IssueAsync(CreditShareApp.System, new IssueRequest(app.UnitIds[unit], 24, gateway));
         Assert.True(issued.IsOk, string.Join("; ", issued.Errors.Select(e => e.Message)));
         var directory = Directory.CreateTempSubdirectory("creditshare-gateway-").FullName;
         var certificate = Path.Combine(directory, "gateway.crt");
