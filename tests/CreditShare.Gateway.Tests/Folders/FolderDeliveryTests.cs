@@ -53,6 +53,22 @@ public sealed class FolderDeliveryTests(KestrelApp app) : IClassFixture<KestrelA
     }
 
     [Fact]
+    public async Task An_excel_workbook_goes_whole_and_its_records_arrive()
+    {
+        await using var rig = await RigAsync();
+        var records = Penalties(3);
+        var workbook = Web.Documents.Workbooks.ErrorWorkbook(Core.Catalog.BuiltInCatalog.Penalty,
+            records.Select(r => ((IReadOnlyDictionary<string, string?>)r, (IReadOnlyList<Core.FieldError>)[])));
+        rig.Drop("XZCF_台账.xlsx", workbook);
+
+        Assert.Equal(1, rig.Folders.ScanOnce());
+        await rig.DrainAsync();
+
+        Assert.Equal(3, await StoredAsync(records.Select(r => r["CF_WSH"])));
+        Assert.True(File.Exists(Path.Combine(rig.Exchange, "sent", "XZCF_台账.xlsx")));
+    }
+
+    [Fact]
     public async Task The_same_content_dropped_again_under_another_name_is_not_sent_twice()
     {
         await using var rig = await RigAsync();

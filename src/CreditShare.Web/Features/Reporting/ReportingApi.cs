@@ -20,7 +20,7 @@ public static class ReportingApi
         var group = routes.MapGroup("/api/v1").WithTags("数据报送").RequireAuthorization(Policies.UnitSystem).ProducesProblems(401, 403);
         group.MapPost("/reports/{categoryCode}", SubmitAsync)
             // Both media types: the framework answers 415 itself for a type not listed here, before the handler's reasons.
-            .Accepts<List<Dictionary<string, string>>>("application/json", "text/csv")
+            .Accepts<List<Dictionary<string, string>>>("application/json", "text/csv", Workbook)
             .DocumentRawBody("text/csv", "application/json：记录数组，每条以字段代码为键；text/csv：首行为字段代码或中文名称，UTF-8 或 GBK", binary: false)
             .DocumentHeader("Idempotency-Key", "批次的幂等键：同一键重发返回首次的结果（replayed），用于另一内容的批次则 409", maxLength: 100)
             .WithName("submitReport").WithSummary("报送一批信用记录（JSON 记录数组或 CSV），逐条返回结果；响应头 CreditShare-Receipt 为平台签名回执")
@@ -43,6 +43,8 @@ public static class ReportingApi
             .WithName("getReportingAssignments").WithSummary("本单位可报送的类别与可代报的机关").ProducesProblems(404);
         return group;
     }
+
+    public const string Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     private static int UnitId(HttpContext http) => int.Parse(http.User.FindFirst(CurrentUser.UnitIdClaim)!.Value, CultureInfo.InvariantCulture);
 
@@ -85,11 +87,13 @@ public static class ReportingApi
         {
             "application/json" => ReportParsing.ParseJson(body),
             "text/csv" => ReportParsing.ParseCsv(body, category),
-            _ => (null, [new FieldError("Content-Type", "report.media_type", "请以 application/json（记录数组）或 text/csv（首行为字段代码或名称）报送")], null),
+            // A department's workbook as it is (the gateway sends .xlsx files whole), read with the portal's zip-bomb limits.
+            Workbook => Documents.Workbooks.Read(new MemoryStream(body.ToArray(), writable: false), category),
+            _ => (null, [new FieldError("Content-Type", "report.media_type", "请以 application/json（记录数组）、text/csv（首行为字段代码或名称）或 Excel 工作簿（.xlsx）报送")], null),
         };
         if (rows is null)
         {
-            return mediaType is "application/json" or "text/csv"
+            return mediaType is "application/json" or "text/csv" or Workbook
                 ? Problems.Validation(errors, "批次无法解析，未保存任何记录")
                 : Problems.Create(StatusCodes.Status415UnsupportedMediaType, "report.media_type", "不支持的内容类型", errors[0].Message, errors);
         }
