@@ -105,6 +105,9 @@ namespace CreditShare.Gateway
         {
             builder.Configuration.AddJsonFile(configPath, optional: false, reloadOnChange: false);
             builder.Configuration.AddEnvironmentVariables();
+            // Every request is in the gateway's own log lines already; the HTTP client's and Polly's would double them.
+            builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+            builder.Logging.AddFilter("Polly", LogLevel.Error);
             var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
             GatewayConfiguration.ResolvePaths(options, Path.GetDirectoryName(configPath)!);
             DbProviders.Register(builder.Configuration);
