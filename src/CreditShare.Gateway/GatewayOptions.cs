@@ -61,6 +61,9 @@ public sealed class SpoolOptions
     /// <summary>Largest spool, in bytes; when full the gateway takes no new input (and says so) rather than drop any.</summary>
     public long MaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>Largest file taken; a bigger one goes to failed/ with the advice to split it (it is read whole to be cut).</summary>
+    public long MaxFileBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Records per batch (the platform takes at most 5,000).</summary>
     public int BatchSize { get; set; } = 5000;
 

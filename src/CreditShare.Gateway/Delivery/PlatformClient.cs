@@ -137,10 +137,11 @@ public sealed class PlatformClient(HttpClient http, ILogger<PlatformClient> logg
         return await response.Content.ReadFromJsonAsync<T>(WireJson.Options, cancellationToken);
     }
 
-    public async Task<HttpStatusCode> PostJsonAsync<T>(string path, T body, CancellationToken cancellationToken)
+    /// <summary>Posts <paramref name="body"/>; returns the status and the platform's clock (its <c>Date</c> header).</summary>
+    public async Task<(HttpStatusCode Status, DateTimeOffset? ServerTime)> PostJsonAsync<T>(string path, T body, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync(path, body, WireJson.Options, cancellationToken);
-        return response.StatusCode;
+        return (response.StatusCode, response.Headers.Date);
     }
 
     public static ApiProblem? ReadProblem(string text)

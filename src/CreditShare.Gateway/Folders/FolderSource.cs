@@ -137,6 +137,13 @@ public sealed class FolderSource(GatewayOptions options, Spool spool, GatewaySto
         var relative = Path.GetRelativePath(outbox, path);
         var name = Path.GetFileName(path);
         var size = new FileInfo(path).Length;
+        if (size > options.Spool.MaxFileBytes)
+        {
+            watching.Remove(path);
+            Fail(folder, path, "未计算（文件过大）", $"文件过大（{size / 1048576.0:0.#} MB，上限 {options.Spool.MaxFileBytes / 1048576} MB）：请拆分为较小的文件后重新放入 outbox/");
+            return false;
+        }
+
         if (!spool.HasRoomFor(size))
         {
             return false;
@@ -267,7 +274,9 @@ public sealed class FolderSource(GatewayOptions options, Spool spool, GatewaySto
 
     /// <summary>The name, or the name with part of the hash when another file of that name is already there.</summary>
     private static string UniqueName(string directory, string name, string hash) =>
-        File.Exists(Path.Combine(directory, name)) ? $"{Path.GetFileNameWithoutExtension(name)}.{hash[..8]}{Path.GetExtension(name)}" : name;
+        File.Exists(Path.Combine(directory, name))
+            ? $"{Path.GetFileNameWithoutExtension(name)}.{(hash.All(char.IsAsciiHexDigitLower) && hash.Length >= 8 ? hash[..8] : Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)))}{Path.GetExtension(name)}"
+            : name;
 
     private static string MoveUnique(string path, string directory, string hash)
     {

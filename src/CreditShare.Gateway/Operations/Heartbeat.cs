@@ -8,6 +8,31 @@ public sealed class Heartbeat(GatewayOptions options, StatusReport report, Gatew
 {
     public const int ExpiryWarningDays = 30;
 
+    /// <summary>A clock off by more than <see cref="GatewayCheck.MaxClockOffset"/> makes certificate checks and receipt times unreliable: said on the status page and in the log.</summary>
+    public void CheckClock(DateTimeOffset? serverTime)
+    {
+        if (serverTime is not { } platformTime)
+        {
+            return;
+        }
+
+        var offset = time.GetUtcNow() - platformTime;
+        if (offset.Duration() > GatewayCheck.MaxClockOffset)
+        {
+            var message = $"本机时钟比平台{(offset > TimeSpan.Zero ? "快" : "慢")} {offset.Duration().TotalMinutes:0.#} 分钟：请校准本机时间（NTP）";
+            if (!status.Alarms.ContainsKey("clock"))
+            {
+                logger.LogWarning("{Message}", message);
+            }
+
+            status.Raise("clock", message);
+        }
+        else
+        {
+            status.Clear("clock");
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         DateOnly? warned = null;
@@ -26,11 +51,13 @@ public sealed class Heartbeat(GatewayOptions options, StatusReport report, Gatew
 
             try
             {
-                var answer = await platform.PostJsonAsync("api/v1/gateway/heartbeat", report.Heartbeat(), stoppingToken);
+                var (answer, serverTime) = await platform.PostJsonAsync("api/v1/gateway/heartbeat", report.Heartbeat(), stoppingToken);
                 if ((int)answer >= 400)
                 {
                     logger.LogDebug("heartbeat answered {Status}", answer);
                 }
+
+                CheckClock(serverTime);
             }
             catch (HttpRequestException e)
             {

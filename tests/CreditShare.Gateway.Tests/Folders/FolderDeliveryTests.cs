@@ -124,6 +124,19 @@ public sealed class FolderDeliveryTests(KestrelApp app) : IClassFixture<KestrelA
     }
 
     [Fact]
+    public async Task A_file_over_the_size_limit_goes_to_failed_with_the_advice_to_split_it()
+    {
+        await using var rig = await RigAsync(o => o.Spool.MaxFileBytes = 4096);
+        rig.Drop("huge.csv", Csv.Of(Penalties(40)));
+        await File.WriteAllBytesAsync(Path.Combine(rig.Exchange, "failed", "huge.csv"), [1]); // an earlier file of that name
+
+        Assert.Equal(0, rig.Folders.ScanOnce());
+        var explanations = Directory.GetFiles(Path.Combine(rig.Exchange, "failed"), "huge*.error.txt");
+        Assert.Contains("文件过大", await File.ReadAllTextAsync(Assert.Single(explanations)), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(rig.Outbox));
+    }
+
+    [Fact]
     public async Task A_file_the_platform_refuses_whole_goes_to_failed_with_the_platforms_reasons()
     {
         await using var rig = await RigAsync();

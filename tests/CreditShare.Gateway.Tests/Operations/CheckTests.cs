@@ -37,6 +37,21 @@ public sealed class CheckTests(KestrelApp app) : IClassFixture<KestrelApp>
     }
 
     [Fact]
+    public async Task A_running_gateway_whose_clock_is_off_raises_an_alarm_and_clears_it_when_right()
+    {
+        var credentials = await GatewayRig.IssueAsync(app);
+        await using var rig = GatewayRig.Build(credentials, GatewayRig.OptionsFor(credentials, app.BaseAddress, "XZCF"));
+        var heartbeat = rig.Get<IEnumerable<Microsoft.Extensions.Hosting.IHostedService>>().OfType<Heartbeat>().Single();
+        rig.Clock.SetUtcNow(app.Clock.GetUtcNow());
+
+        heartbeat.CheckClock(rig.Clock.GetUtcNow().AddMinutes(-10));
+        Assert.Contains("本机时钟比平台快 10 分钟", rig.Status.Current().Alarms["clock"], StringComparison.Ordinal);
+
+        heartbeat.CheckClock(rig.Clock.GetUtcNow().AddSeconds(-20));
+        Assert.False(rig.Status.Current().Alarms.ContainsKey("clock"));
+    }
+
+    [Fact]
     public async Task A_platform_certificate_from_another_ca_is_refused_and_the_batch_waits()
     {
         var credentials = await GatewayRig.IssueAsync(app);
