@@ -102,7 +102,7 @@ public class BatchReceiptTests(GatewayApp app) : IClassFixture<GatewayApp>
         var folder = Directory.CreateTempSubdirectory("other-ca-").FullName;
         try
         {
-            CertificateAuthority.CreateCa(Path.Combine(folder, "ca.crt"), Path.Combine(folder, "ca.key"), "Other CA", DateTimeOffset.UtcNow.AddDays(-30));
+            CertificateAuthority.CreateCa(Path.Combine(folder, "ca.crt"), Path.Combine(folder, "ca.key"), "Other CA", app.Clock.GetUtcNow().AddDays(-30));
             using var other = new CertificateAuthority(Options.Create(new CertificateAuthorityOptions
             {
                 CertificatePath = Path.Combine(folder, "ca.crt"),
@@ -111,7 +111,7 @@ public class BatchReceiptTests(GatewayApp app) : IClassFixture<GatewayApp>
             Assert.StartsWith("签名证书不是由所配置的平台 CA 签发", ReceiptDigest.Verify(sealedReceipt, other.Certificate).Problem);
 
             // A signer the other CA made signs a receipt our CA does not vouch for.
-            using var foreignSigner = other.IssueReceiptSigner(DateTimeOffset.UtcNow.AddDays(1));
+            using var foreignSigner = other.IssueReceiptSigner(app.Clock.GetUtcNow().AddDays(1));
             var forged = ReceiptDigest.Sign(ReceiptDigest.Verify(sealedReceipt, app.CaCertificate).Receipt!, foreignSigner);
             Assert.StartsWith("签名证书不是由所配置的平台 CA 签发", ReceiptDigest.Verify(forged, app.CaCertificate).Problem);
         }
