@@ -18,10 +18,10 @@ public static class AccountApproval
 {
     /// <summary>
     /// Roles one 安全管理员 may not give alone. The roles that read credit data or review (<see cref="StaffRoles.DataReaders"/>),
-    /// and the three administrators: a second 安全管理员 created alone would approve its creator's requests, and an
+    /// and the managing roles (the three administrators, the 证书业务操作员): a second 安全管理员 created alone would approve its creator's requests, and an
     /// administrator account of the same person would undo 三员分立. Today that is every role.
     /// </summary>
-    public static IReadOnlyList<string> RolesNeedingSecondApprover { get; } = [.. StaffRoles.DataReaders, .. StaffRoles.Administrators];
+    public static IReadOnlyList<string> RolesNeedingSecondApprover { get; } = [.. StaffRoles.DataReaders, .. StaffRoles.Managers];
 
     /// <summary>A role nobody listed (a new one, a typo) counts as needing approval: fail closed.</summary>
     public static bool RoleNeedsSecondApprover(string role) =>

@@ -75,6 +75,12 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
 
     public DbSet<RequestAttachment> RequestAttachments => Set<RequestAttachment>();
 
+    public DbSet<Features.Credentials.CredentialApplication> CredentialApplications => Set<Features.Credentials.CredentialApplication>();
+
+    public DbSet<Features.Credentials.TermsAcceptance> TermsAcceptances => Set<Features.Credentials.TermsAcceptance>();
+
+    public DbSet<Features.Credentials.ExpiryReminder> ExpiryReminders => Set<Features.Credentials.ExpiryReminder>();
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     protected override void OnModelCreating(ModelBuilder builder)

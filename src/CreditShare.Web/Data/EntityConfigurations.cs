@@ -115,7 +115,15 @@ internal sealed class IssuedCertificateConfiguration : IEntityTypeConfiguration<
         builder.Property(c => c.IssuedBy).HasMaxLength(256);
         builder.Property(c => c.RevokedBy).HasMaxLength(256);
         builder.Property(c => c.RevocationReason).HasMaxLength(200);
+        builder.Property(c => c.StaffUserId).HasMaxLength(64);
+        builder.Property(c => c.ReplacesSerial).HasMaxLength(64);
+        builder.Property(c => c.RenewedBySerial).HasMaxLength(64);
+        builder.Property(c => c.TrackingNumber).HasMaxLength(64);
+        builder.Property(c => c.CollectedBy).HasMaxLength(100);
+        builder.Property(c => c.DeliveryRecordedBy).HasMaxLength(256);
         builder.HasIndex(c => c.SerialNumber).IsUnique();
+        builder.HasIndex(c => c.StaffUserId);
+        builder.HasIndex(c => c.NotAfter);
         builder.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId);
     }
 }

@@ -32,6 +32,38 @@ public sealed class IssuedCertificate
     public string? RevokedBy { get; set; }
 
     public string? RevocationReason { get; set; }
+
+    /// <summary>The RFC 5280 reason code (<see cref="System.Security.Cryptography.X509Certificates.X509RevocationReason"/>) the CRL and OCSP give.</summary>
+    public int? RevocationCode { get; set; }
+
+    /// <summary>A U-key's: the staff account it was issued to; the only account it signs in.</summary>
+    public string? StaffUserId { get; set; }
+
+    /// <summary>The application (附1) it was issued under.</summary>
+    public long? ApplicationId { get; set; }
+
+    /// <summary>The certificate this one renews or replaces; that one is revoked after the overlap.</summary>
+    public string? ReplacesSerial { get; set; }
+
+    /// <summary>The certificate that renewed this one: no more expiry reminders for it.</summary>
+    public string? RenewedBySerial { get; set; }
+
+    /// <summary>When a renewed certificate is to be revoked (superseded): the end of the overlap.</summary>
+    public DateTimeOffset? RevokeAfter { get; set; }
+
+    /// <summary>Where the key came from: made on the token (a request was signed) or on the server (delivered once as PKCS#12).</summary>
+    public bool KeyFromRequest { get; set; }
+
+    // Delivery of a U-key (附1 接收方式): posted with a tracking number, or collected by the agent whose ID was checked.
+    public string? TrackingNumber { get; set; }
+
+    public string? CollectedBy { get; set; }
+
+    public bool CollectorIdChecked { get; set; }
+
+    public DateTimeOffset? DeliveredAt { get; set; }
+
+    public string? DeliveryRecordedBy { get; set; }
 }
 
 /// <summary>Stored as a number: never renumber.</summary>
@@ -42,4 +74,7 @@ public enum CertificatePurpose
 
     /// <summary>A gateway (前置机) the unit runs in its machine room (channel <c>gateway</c>); it sends heartbeats.</summary>
     Gateway = 1,
+
+    /// <summary>A person's U-key: issued to one staff account under an application (附1); with the password, a sign-in.</summary>
+    Person = 2,
 }

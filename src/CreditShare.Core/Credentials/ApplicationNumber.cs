@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+
+namespace CreditShare.Core.Credentials;
+
+/// <summary>
+/// The number an applicant looks an application up by, printed as a QR code on 附1: <c>UK</c>, the day of
+/// application, ten random characters and a check character (<c>UK20261201-7K3M9Q2WXD-P</c>). Random, because the
+/// status lookup needs no account; checked, so that a mistyped or made-up number is refused before any lookup.
+/// </summary>
+public static class ApplicationNumber
+{
+    // Crockford's base 32: no I, L, O, U, so nothing is misread from paper.
+    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    private const int RandomLength = 10;
+
+    public static string New(DateOnly day)
+    {
+        Span<char> random = stackalloc char[RandomLength];
+        for (var i = 0; i < random.Length; i++)
+        {
+            random[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+        }
+
+        var body = $"UK{day:yyyyMMdd}-{random}";
+        return $"{body}-{CheckCharacter(body)}";
+    }
+
+    /// <summary>The number in its canonical form, or null when it is not one this platform could have made.</summary>
+    public static string? Parse(string? input)
+    {
+        var text = Codes.CodeText.Normalize(input).Replace(" ", "", StringComparison.Ordinal);
+        // UK + 8 digits + '-' + 10 + '-' + 1
+        if (text.Length != 23 || !text.StartsWith("UK", StringComparison.Ordinal) || text[10] != '-' || text[21] != '-')
+        {
+            return null;
+        }
+
+        if (!DateOnly.TryParseExact(text.AsSpan(2, 8), "yyyyMMdd", out _))
+        {
+            return null;
+        }
+
+        foreach (var c in text.AsSpan(11, RandomLength))
+        {
+            if (!Alphabet.Contains(c))
+            {
+                return null;
+            }
+        }
+
+        return text[22] == CheckCharacter(text.AsSpan(0, 21)) ? text : null;
+    }
+
+    /// <summary>A weighted sum modulo 31 over the characters' alphabet positions: catches any single wrong character and most swaps.</summary>
+    private static char CheckCharacter(ReadOnlySpan<char> body)
+    {
+        var sum = 0;
+        var weight = 1;
+        foreach (var c in body)
+        {
+            var value = c == '-' ? 0 : Alphabet.IndexOf(c) + 1;
+            sum = (sum + (value * weight)) % 31;
+            weight = weight == 30 ? 1 : weight + 1;
+        }
+
+        return Alphabet[sum];
+    }
+}
