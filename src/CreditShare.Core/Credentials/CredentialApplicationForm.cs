@@ -1,23 +1,31 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using CreditShare.Core.Accounts;
 using CreditShare.Core.Codes;
 
 namespace CreditShare.Core.Credentials;
 
-/// <summary>使用人证件类型 on 附1. Stored as a number: never renumber.</summary>
+/// <summary>使用人证件类型 on 附1. Stored as a number: never renumber. On the wire: <c>idCard</c>, <c>other</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IdDocumentType>))]
 public enum IdDocumentType
 {
+    [JsonStringEnumMemberName("idCard")]
     IdCard = 0,
+
+    [JsonStringEnumMemberName("other")]
     Other = 1,
 }
 
-/// <summary>接收方式 on 附1. Stored as a number: never renumber.</summary>
+/// <summary>接收方式 on 附1. Stored as a number: never renumber. On the wire: <c>post</c>, <c>collect</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DeliveryMethod>))]
 public enum DeliveryMethod
 {
     /// <summary>邮寄给使用人（按以上联系方式）.</summary>
+    [JsonStringEnumMemberName("post")]
     Post = 0,
 
     /// <summary>现场领取（经办人携带本人身份证）.</summary>
+    [JsonStringEnumMemberName("collect")]
     Collect = 1,
 }
 

@@ -4,6 +4,7 @@ using CreditShare.Web.Features.Accounts;
 using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Catalog;
 using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Credentials;
 using CreditShare.Web.Features.Gateways;
 using CreditShare.Web.Features.Public;
 using CreditShare.Web.Features.Reporting;
@@ -23,6 +24,9 @@ public static class ApplicationSetup
 {
     private static readonly string[] AnonymousSignInPages = ["/SignIn/Index", "/SignIn/SecondFactor", "/SignIn/Enrol", "/SignIn/Denied", "/SignIn/SignOut"];
     private static readonly string[] AnonymousFolders = ["/Public", "/Kiosk"];
+
+    // A unit's agent applies for a U-key and follows the application without an account (art. 15).
+    private static readonly string[] AnonymousApplicantPages = ["/Credentials/Apply", "/Credentials/Status"];
 
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
@@ -49,6 +53,9 @@ public static class ApplicationSetup
         services.Configure<CertificateAuthorityOptions>(configuration.GetSection("CertificateAuthority"));
         services.AddSingleton<CertificateAuthority>();
         services.AddScoped<CertificateService>();
+        services.AddScoped<CredentialApplications>();
+        services.AddScoped<UKeySignIn>();
+        services.Configure<CredentialOptions>(configuration.GetSection("Credentials"));
         services.AddSingleton<AuditWriter>();
         services.AddScoped<AuditVerifier>();
         services.AddScoped<AuditArchiver>();
@@ -98,6 +105,13 @@ public static class ApplicationSetup
             }
             o.Conventions.AuthorizeFolder("/Accounts", Policies.SecurityAdmin);
             o.Conventions.AuthorizeFolder("/Certificates", Policies.SecurityAdmin);
+            o.Conventions.AuthorizeFolder("/Credentials", Policies.CredentialOffice);
+            foreach (var page in AnonymousApplicantPages)
+            {
+                o.Conventions.AllowAnonymousToPage(page);
+                o.Conventions.AddPageApplicationModelConvention(page,
+                    m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(PublicApi.RateLimitPolicy)));
+            }
             o.Conventions.AuthorizeFolder("/Gateways", Policies.GatewayFleet);
             o.Conventions.AuthorizeFolder("/Audit", Policies.AuditAdmin);
             o.Conventions.AuthorizeFolder("/Reporting", Policies.Reporter);
@@ -163,6 +177,7 @@ public static class ApplicationSetup
         app.MapCatalog();
         app.MapAccounts();
         app.MapCertificates();
+        app.MapCredentials();
         app.MapGateways();
         app.MapAudit();
         app.MapReporting();

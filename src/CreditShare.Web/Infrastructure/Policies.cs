@@ -33,6 +33,9 @@ public static class Policies
     /// </summary>
     public const string GatewayFleet = "gateway-fleet";
 
+    /// <summary>U-key applications and credentials: the 证书业务操作员 who takes them (受理) and the 安全管理员 who may 审核.</summary>
+    public const string CredentialOffice = "credential-office";
+
     public static AuthorizationBuilder AddCreditSharePolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Staff, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser())
         .AddPolicy(SystemAdmin, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.SystemAdmin))
@@ -45,6 +48,7 @@ public static class Policies
         .AddPolicy(DataUserQuerier, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.UserUnitQuerier))
         .AddPolicy(CenterData, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.Reviewer, StaffRoles.Querier))
         .AddPolicy(GatewayFleet, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.SystemAdmin, StaffRoles.SecurityAdmin))
+        .AddPolicy(CredentialOffice, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(StaffRoles.CertificateOperator, StaffRoles.SecurityAdmin))
         // Machine access: a unit's system or gateway presenting a client certificate our CA issued.
         .AddPolicy(UnitSystem, p => p.AddAuthenticationSchemes(CertificateAuthenticationDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser().RequireClaim(CurrentUser.CertificateSerialClaim));

@@ -14,6 +14,9 @@ public enum PasswordStep
     Failed,
     NeedsSecondFactor,
     NeedsEnrolment,
+
+    /// <summary>Password and the account's own U-key certificate: both factors given, signed in.</summary>
+    SignedIn,
 }
 
 /// <summary>
@@ -27,6 +30,7 @@ public sealed class SignInFlow(
     StaffSessions sessions,
     AuditWriter audit,
     AppDbContext db,
+    Credentials.UKeySignIn ukey,
     IHttpContextAccessor http)
 {
     /// <summary>One message for unknown account, wrong password and lockout, so none of them can be told apart.</summary>
@@ -74,6 +78,21 @@ public sealed class SignInFlow(
         {
             await audit.WriteAsync(new AuditRecord(AuditEvent.SignIn_AccountSuspended, AuditOutcome.Refused) { Account = user.UserName });
             return (PasswordStep.Failed, "账号已停用，请联系安全管理员。");
+        }
+
+        // The U-key (a client certificate on this TLS connection) is the second factor when it is this account's own.
+        switch (await ukey.CheckAsync(Http, user))
+        {
+            case Credentials.UKeyFactor.Valid:
+                await CompleteAsync(user, "x509");
+                return (PasswordStep.SignedIn, null);
+            case Credentials.UKeyFactor.Refused refused:
+                await audit.WriteAsync(new AuditRecord(AuditEvent.SignIn_CertificateRefused, AuditOutcome.Refused)
+                { Account = user.UserName, Target = $"certificate:{refused.Serial}", Detail = refused.Reason });
+                return (PasswordStep.Failed, "所插入的U-key证书不属于该账号，或已注销、过期。请插入本人的U-key，或联系证书业务操作员。");
+            case Credentials.UKeyFactor.Absent when await ukey.IsRequiredAsync(user):
+                await audit.WriteAsync(new AuditRecord(AuditEvent.SignIn_CertificateRequired, AuditOutcome.Refused) { Account = user.UserName });
+                return (PasswordStep.Failed, "该账号须使用U-key登录：请插入本人的U-key，通过 HTTPS 访问并在浏览器提示时选择证书。");
         }
 
         // The same short-lived cookie Identity uses between the two factors.
@@ -164,13 +183,14 @@ public sealed class SignInFlow(
         return key!;
     }
 
-    private async Task CompleteAsync(StaffUser user)
+    private async Task CompleteAsync(StaffUser user, string secondFactor = "otp")
     {
         var sessionId = await sessions.StartAsync(user, Http.Connection.RemoteIpAddress?.ToString());
         await users.ResetAccessFailedCountAsync(user);
         await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(CurrentUser.SessionClaim, sessionId), new Claim("amr", "mfa")]);
-        await audit.WriteAsync(new AuditRecord(AuditEvent.SignIn_Succeeded, AuditOutcome.Success) { Account = user.UserName, Target = $"session:{sessionId[..8]}" });
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(CurrentUser.SessionClaim, sessionId), new Claim("amr", "mfa"), new Claim("amr", secondFactor)]);
+        await audit.WriteAsync(new AuditRecord(AuditEvent.SignIn_Succeeded, AuditOutcome.Success)
+        { Account = user.UserName, Target = $"session:{sessionId[..8]}", Detail = $"factors=pwd+{secondFactor}" });
     }
 
     public async Task SignOutAsync()

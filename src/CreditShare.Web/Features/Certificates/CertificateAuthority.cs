@@ -129,6 +129,32 @@ public sealed class CertificateAuthority : IDisposable
         return (certificate, key);
     }
 
+    /// <summary>
+    /// Signs a person's U-key certificate from the token's checked request: the key is the request's, everything else
+    /// (subject, extensions) is the CA's own, so nothing the request asks for is taken over. The subject names the
+    /// person (CN), the unit (O, and its USCC as OU) and the account (UID), so the holder and a relying party can tell.
+    /// </summary>
+    public X509Certificate2 SignPersonCertificate(CertificateRequest tokenRequest, Unit unit, string personName, string accountName,
+        DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCountryOrRegion("CN");
+        subject.AddOrganizationName(unit.Name);
+        subject.AddOrganizationalUnitName(unit.Uscc);
+        subject.Add("0.9.2342.19200300.100.1.1", accountName, System.Formats.Asn1.UniversalTagNumber.UTF8String);
+        subject.AddCommonName(personName);
+        var request = new CertificateRequest(subject.Build(), tokenRequest.PublicKey, tokenRequest.HashAlgorithm);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        var usage = tokenRequest.PublicKey.Oid.Value == "1.2.840.113549.1.1.1"
+            ? X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment
+            : X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement;
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        return Profile.Issue(request, caWithKey, notBefore, notAfter, RandomSerial());
+    }
+
     /// <summary>The subject's OU of a gateway certificate.</summary>
     public const string GatewayUnitName = "前置机";
 

@@ -46,6 +46,7 @@ public sealed class IndexModel(SignInFlow flow) : PageModel
         {
             PasswordStep.NeedsSecondFactor => RedirectToPage("/SignIn/SecondFactor", new { returnUrl }),
             PasswordStep.NeedsEnrolment => RedirectToPage("/SignIn/Enrol", new { returnUrl }),
+            PasswordStep.SignedIn => LocalRedirect(returnUrl ?? "/"),
             _ => Failed(error!),
         };
     }

@@ -1,0 +1,475 @@
+using System.Security.Claims;
+using CreditShare.Core;
+using CreditShare.Core.Credentials;
+using CreditShare.Web.Attachments;
+using CreditShare.Web.Data;
+using CreditShare.Web.Features.Accounts;
+using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Features.Subjects;
+using CreditShare.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CreditShare.Web.Features.Credentials;
+
+/// <summary>What anyone holding the number may see: the state and dates, no personal data.</summary>
+public sealed record ApplicationStatusView(string Number, string State, string StateLabel, string OrganisationName, DateTimeOffset SubmittedAt,
+    bool ScanUploaded, DateTimeOffset? AcceptedAt, DateTimeOffset? ApprovedAt, string? Opinion);
+
+/// <summary>An application as the center's staff see it, personal fields opened (audited).</summary>
+public sealed record ApplicationView(long Id, string Number, string State, string StateLabel, int? UnitId, CredentialApplicationForm Form,
+    DateTimeOffset SubmittedAt, string? SubmittedBy, bool ScanUploaded, string? AcceptedBy, DateTimeOffset? AcceptedAt, string? AcceptanceOpinion,
+    string? ApprovedBy, DateTimeOffset? ApprovedAt, string? ApprovalOpinion, string? StaffUserId, IReadOnlyList<IssuedCertificateView> Certificates);
+
+/// <summary>One row of the applications list: no personal data but the organisation's.</summary>
+public sealed record ApplicationSummary(string Number, string State, string StateLabel, string OrganisationName, string UnitCode, string AccountName,
+    int Quantity, DateTimeOffset SubmittedAt, TimeSpan Age);
+
+public sealed record ReviewDecision(bool Agree, string? Opinion);
+
+public sealed record ApprovalResult(ApplicationView Application, string? InitialPassword);
+
+public sealed record CertificateFromRequest(string? Csr);
+
+public sealed record IssuedFromRequest(IssuedCertificateView Certificate, string CertificatePem);
+
+/// <summary>
+/// U-key applications (附1 + 附2, art. 15): submitted by a unit's agent (with or without an account), the signed and
+/// sealed scan uploaded, 受理 by a 证书业务操作员, 审核 by a second person, then a certificate signed from the token's
+/// request for the account created on approval. Every step is audited in the transaction of the change.
+/// </summary>
+public sealed class CredentialApplications(
+    AppDbContext db,
+    PersonalDataProtector protector,
+    AttachmentStore attachments,
+    AccountAdministration accounts,
+    StaffUserManager users,
+    CertificateAuthority ca,
+    AuditWriter audit,
+    TimeProvider time)
+{
+    public async Task<Outcome<ApplicationStatusView>> SubmitAsync(ClaimsPrincipal who, CredentialApplicationForm input, string? clientIp)
+    {
+        var (form, found) = CredentialApplicationRules.Check(input, ProvincialTime.Today(time), TermsOfUse.Version);
+        var errors = found.ToList();
+        var unit = errors.Any(e => e.Field == "unitCode") ? null : await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Uscc == form.UnitCode);
+        if (unit is null && !errors.Any(e => e.Field == "unitCode"))
+        {
+            errors.Add(new FieldError("unitCode", "application.unit_unknown", "该统一社会信用代码的单位尚未在平台登记，请先联系社会信用服务中心登记单位"));
+        }
+
+        if (unit is not null && errors.Count == 0)
+        {
+            errors.AddRange(AccountAdministration.CheckRoles(form.Roles, unit));
+            var existing = await users.FindByNameAsync(form.AccountName);
+            if (existing is not null && existing.UnitId != unit.Id)
+            {
+                errors.Add(new FieldError("accountName", "application.account_taken", "该账号已被其他单位使用，请换一个"));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Outcome<ApplicationStatusView>.Invalid(errors);
+        }
+
+        var now = time.GetUtcNow();
+        var application = new CredentialApplication
+        {
+            Number = ApplicationNumber.New(ProvincialTime.Today(time)),
+            State = ApplicationState.Submitted,
+            UnitCode = form.UnitCode,
+            UnitId = unit!.Id,
+            OrganisationName = form.OrganisationName,
+            Address = form.Address,
+            PostalCode = form.PostalCode,
+            UserNameSealed = protector.Protect(form.UserName),
+            OfficePhoneSealed = protector.Protect(form.OfficePhone),
+            MobileSealed = protector.Protect(form.Mobile),
+            EmailSealed = protector.Protect(form.Email),
+            IdType = form.IdType,
+            IdNumberSealed = protector.Protect(form.IdNumber),
+            Quantity = form.Quantity,
+            ValidityMonths = form.ValidityMonths,
+            Delivery = form.Delivery,
+            AgentNameSealed = protector.Protect(form.AgentName),
+            AgentDepartment = form.AgentDepartment,
+            AgentPhoneSealed = protector.Protect(form.AgentPhone),
+            AgentMobileSealed = protector.Protect(form.AgentMobile),
+            AgentEmailSealed = protector.Protect(form.AgentEmail),
+            AccountName = form.AccountName,
+            Roles = string.Join('、', form.Roles),
+            TermsVersion = TermsOfUse.Version,
+            SubmittedAt = now,
+            SubmittedBy = who.UserId() is null ? null : who.Actor(),
+            ClientIp = clientIp,
+        };
+        db.CredentialApplications.Add(application);
+        db.TermsAcceptances.Add(new TermsAcceptance
+        {
+            Version = TermsOfUse.Version,
+            ApplicationNumber = application.Number,
+            UnitCode = form.UnitCode,
+            UserId = who.UserId(),
+            AcceptedAt = now,
+            ClientIp = clientIp,
+        });
+        audit.Stage(db, new AuditRecord(AuditEvent.Credential_ApplicationSubmitted, AuditOutcome.Success)
+        { Target = Target(application), UnitCode = form.UnitCode, Detail = $"roles={application.Roles};quantity={form.Quantity};months={form.ValidityMonths}" });
+        audit.Stage(db, new AuditRecord(AuditEvent.Credential_TermsAccepted, AuditOutcome.Success)
+        { Target = Target(application), UnitCode = form.UnitCode, Detail = $"version={TermsOfUse.Version}" });
+        await SaveAsync();
+        return Outcome<ApplicationStatusView>.Ok(Status(application));
+    }
+
+    /// <summary>The state of an application, by its number; a number that is not well formed is refused before any lookup.</summary>
+    public async Task<Outcome<ApplicationStatusView>> StatusAsync(string? number)
+    {
+        var application = await FindAsync(number);
+        return application is null ? NotFound<ApplicationStatusView>() : Outcome<ApplicationStatusView>.Ok(Status(application));
+    }
+
+    /// <summary>The forms to print, sign and seal, pre-filled: only the applicant's own right after submitting, or the center's staff.</summary>
+    public async Task<(byte[]? Pdf, string? Number)> FormsAsync(string? number)
+    {
+        var application = await FindAsync(number);
+        return application is null ? (null, null) : (Documents.CredentialForms.Render(Open(application), application.Number,
+            ProvincialTime.DateOf(application.SubmittedAt)), application.Number);
+    }
+
+    public async Task<Outcome<ApplicationStatusView>> UploadScanAsync(string? number, AttachmentUpload scan)
+    {
+        var application = await FindAsync(number);
+        if (application is null)
+        {
+            return NotFound<ApplicationStatusView>();
+        }
+
+        if (application.State is not (ApplicationState.Submitted or ApplicationState.ScanUploaded))
+        {
+            return Outcome<ApplicationStatusView>.Conflict("application.state", $"申请当前状态为“{ApplicationReview.Label(application.State)}”，不能再更换扫描件");
+        }
+
+        if (attachments.Check(scan, "scan") is { } error)
+        {
+            return Outcome<ApplicationStatusView>.Invalid(error);
+        }
+
+        await attachments.SaveAsync([scan], async stored =>
+        {
+            var file = stored[0];
+            application.ScanFileName = file.FileName;
+            application.ScanContentType = file.ContentType;
+            application.ScanSize = file.Size;
+            application.ScanSha256 = file.Sha256;
+            application.ScanStoredName = file.StoredName;
+            application.ScanUploadedAt = time.GetUtcNow();
+            application.State = ApplicationState.ScanUploaded;
+            audit.Stage(db, new AuditRecord(AuditEvent.Credential_ScanUploaded, AuditOutcome.Success)
+            { Target = Target(application), UnitCode = application.UnitCode, Detail = $"sha256={file.Sha256};type={file.ContentType}" });
+            await db.SaveChangesAsync();
+        });
+        await audit.ChainPendingAsync();
+        return Outcome<ApplicationStatusView>.Ok(Status(application));
+    }
+
+    public async Task<IReadOnlyList<ApplicationSummary>> ListAsync(ApplicationState? state = null)
+    {
+        var query = db.CredentialApplications.AsNoTracking();
+        if (state is { } s)
+        {
+            query = query.Where(a => a.State == s);
+        }
+
+        var now = time.GetUtcNow();
+        var rows = await query.OrderByDescending(a => a.Id).Take(500).ToListAsync();
+        return [.. rows.Select(a => new ApplicationSummary(a.Number, StateName(a.State), ApplicationReview.Label(a.State), a.OrganisationName, a.UnitCode,
+            a.AccountName, a.Quantity, a.SubmittedAt, now - a.SubmittedAt))];
+    }
+
+    /// <summary>The whole application with its personal data, for the center's credential staff; the reading is audited.</summary>
+    public async Task<Outcome<ApplicationView>> ViewAsync(string? number)
+    {
+        var application = await FindAsync(number);
+        if (application is null)
+        {
+            return NotFound<ApplicationView>();
+        }
+
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Data_CredentialApplicationViewed, AuditOutcome.Success) { Target = Target(application), UnitCode = application.UnitCode });
+        return Outcome<ApplicationView>.Ok(await ViewOfAsync(application));
+    }
+
+    /// <summary>受理意见 (附1 §3): a 证书业务操作员 who is neither the applicant nor of the applying unit agrees or refuses, with a reason.</summary>
+    public async Task<Outcome<ApplicationView>> AcceptAsync(ClaimsPrincipal actor, string? number, ReviewDecision decision)
+    {
+        var application = await FindAsync(number);
+        if (application is null)
+        {
+            return NotFound<ApplicationView>();
+        }
+
+        var refusal = ApplicationReview.CheckAcceptance(application.State, Reviewer(actor), application.SubmittedBy, application.UnitCode)
+            ?? OpinionError(decision);
+        if (refusal is not null)
+        {
+            return await RefusedAsync<ApplicationView>(application, refusal, "accept");
+        }
+
+        application.State = decision.Agree ? ApplicationState.Accepted : ApplicationState.Refused;
+        application.AcceptedBy = actor.Actor();
+        application.AcceptedAt = time.GetUtcNow();
+        application.AcceptanceOpinion = decision.Opinion?.Trim() is { Length: > 0 } opinion ? opinion : "同意";
+        audit.Stage(db, new AuditRecord(decision.Agree ? AuditEvent.Credential_ApplicationAccepted : AuditEvent.Credential_ApplicationRefused, AuditOutcome.Success)
+        { Target = Target(application), UnitCode = application.UnitCode, Detail = application.AcceptanceOpinion });
+        await SaveAsync();
+        return Outcome<ApplicationView>.Ok(await ViewOfAsync(application));
+    }
+
+    /// <summary>
+    /// 审核: a second person approves (the account is created, or the existing one of the same unit gets the roles) or
+    /// rejects. Two distinct people took the two steps, so the account change needs no further approval.
+    /// </summary>
+    public async Task<Outcome<ApprovalResult>> ApproveAsync(ClaimsPrincipal actor, string? number, ReviewDecision decision)
+    {
+        var application = await FindAsync(number);
+        if (application is null)
+        {
+            return NotFound<ApprovalResult>();
+        }
+
+        var refusal = ApplicationReview.CheckApproval(application.State, Reviewer(actor), application.SubmittedBy, application.UnitCode, application.AcceptedBy)
+            ?? OpinionError(decision);
+        if (refusal is not null)
+        {
+            return await RefusedAsync<ApprovalResult>(application, refusal, "approve");
+        }
+
+        application.ApprovedBy = actor.Actor();
+        application.ApprovedAt = time.GetUtcNow();
+        application.ApprovalOpinion = decision.Opinion?.Trim() is { Length: > 0 } opinion ? opinion : decision.Agree ? "审核通过" : null;
+        if (!decision.Agree)
+        {
+            application.State = ApplicationState.Rejected;
+            audit.Stage(db, new AuditRecord(AuditEvent.Credential_ApplicationRejected, AuditOutcome.Success)
+            { Target = Target(application), UnitCode = application.UnitCode, Detail = application.ApprovalOpinion });
+            await SaveAsync();
+            return Outcome<ApprovalResult>.Ok(new ApprovalResult(await ViewOfAsync(application), null));
+        }
+
+        var roles = application.Roles.Split('、', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var records = new List<AuditRecord>();
+        string? initialPassword = null;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var existing = await users.FindByNameAsync(application.AccountName);
+        if (existing is null)
+        {
+            var (account, errors) = await accounts.CheckNewAsync(new NewAccount(application.AccountName, protector.Unprotect(application.UserNameSealed),
+                application.UnitId ?? 0, roles));
+            if (account is null)
+            {
+                await transaction.RollbackAsync();
+                return Outcome<ApprovalResult>.Invalid(errors);
+            }
+
+            var created = await accounts.ApplyCreateAsync(account, records);
+            if (!created.IsOk)
+            {
+                await transaction.RollbackAsync();
+                return Outcome<ApprovalResult>.Invalid(created.Errors);
+            }
+
+            application.StaffUserId = created.Value!.Account.Id;
+            initialPassword = created.Value.InitialPassword;
+        }
+        else if (existing.UnitId != application.UnitId)
+        {
+            await transaction.RollbackAsync();
+            return Outcome<ApprovalResult>.Conflict("application.account_taken", "该账号已属于其他单位，不能按此申请授权");
+        }
+        else
+        {
+            var wanted = (await users.GetRolesAsync(existing)).Union(roles).ToList();
+            var (user, checkedRoles, refused) = await accounts.CheckRolesChangeAsync(actor, existing.Id, wanted);
+            if (refused is not null)
+            {
+                await transaction.RollbackAsync();
+                return Outcome<ApprovalResult>.Invalid(refused.Errors.Count > 0 ? refused.Errors : [new FieldError("roles", refused.Code ?? "roles", refused.Message ?? "")]);
+            }
+
+            var changed = await accounts.ApplyRolesAsync(user!, checkedRoles, records);
+            if (!changed.IsOk)
+            {
+                await transaction.RollbackAsync();
+                return Outcome<ApprovalResult>.Invalid(changed.Errors);
+            }
+
+            application.StaffUserId = existing.Id;
+        }
+
+        application.State = ApplicationState.Approved;
+        foreach (var record in records)
+        {
+            audit.Stage(db, record);
+        }
+
+        audit.Stage(db, new AuditRecord(AuditEvent.Credential_ApplicationApproved, AuditOutcome.Success)
+        { Target = Target(application), UnitCode = application.UnitCode, Detail = $"account={application.AccountName};roles={application.Roles}" });
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        await audit.ChainPendingAsync();
+        return Outcome<ApprovalResult>.Ok(new ApprovalResult(await ViewOfAsync(application), initialPassword));
+    }
+
+    /// <summary>
+    /// Signs the token's PKCS#10 request for an approved application: the request proves its key, the key is strong
+    /// enough, the subject names the approved user and organisation. The certificate is bound to the account.
+    /// </summary>
+    public async Task<Outcome<IssuedFromRequest>> IssueFromRequestAsync(ClaimsPrincipal actor, string? number, string? csr)
+    {
+        var application = await FindAsync(number);
+        if (application is null)
+        {
+            return NotFound<IssuedFromRequest>();
+        }
+
+        if (application.State != ApplicationState.Approved || application.StaffUserId is null)
+        {
+            return await RequestRefusedAsync(application, new FieldError("state", "application.state", $"申请当前状态为“{ApplicationReview.Label(application.State)}”，不能签发证书"));
+        }
+
+        var (request, error) = SigningRequestCheck.Parse(csr);
+        var userName = protector.Unprotect(application.UserNameSealed);
+        error ??= SigningRequestCheck.CheckSubject(request!.Request, userName, application.OrganisationName);
+        if (error is not null)
+        {
+            return await RequestRefusedAsync(application, error);
+        }
+
+        var unit = await db.Units.FirstAsync(u => u.Id == application.UnitId);
+        var now = time.GetUtcNow();
+        var from = now.AddMinutes(-5);
+        using var certificate = ca.SignPersonCertificate(request!.Request, unit, userName, application.AccountName, from, from.AddMonths(application.ValidityMonths));
+        var record = new IssuedCertificate
+        {
+            SerialNumber = certificate.SerialNumber,
+            Thumbprint = CertificateAuthority.Thumbprint(certificate),
+            UnitId = unit.Id,
+            Purpose = CertificatePurpose.Person,
+            Subject = certificate.Subject,
+            NotBefore = certificate.NotBefore.ToUniversalTime(),
+            NotAfter = certificate.NotAfter.ToUniversalTime(),
+            ValidityMonths = application.ValidityMonths,
+            IssuedAt = now,
+            IssuedBy = actor.Actor(),
+            StaffUserId = application.StaffUserId,
+            ApplicationId = application.Id,
+            ReplacesSerial = application.ReplacesSerial,
+            KeyFromRequest = true,
+        };
+        db.IssuedCertificates.Add(record);
+        var issuedBefore = await db.IssuedCertificates.CountAsync(c => c.ApplicationId == application.Id);
+        if (issuedBefore + 1 >= application.Quantity)
+        {
+            application.State = ApplicationState.Issued;
+        }
+
+        audit.Stage(db, new AuditRecord(AuditEvent.Credential_IssuedFromRequest, AuditOutcome.Success)
+        {
+            Target = $"certificate:{record.SerialNumber}",
+            UnitCode = application.UnitCode,
+            Detail = $"application={application.Number};account={application.AccountName};key={request.KeyDescription};months={application.ValidityMonths}",
+        });
+        await SaveAsync();
+        return Outcome<IssuedFromRequest>.Ok(new IssuedFromRequest(IssuedCertificateView.From(record, now), certificate.ExportCertificatePem()));
+    }
+
+    public static string StateName(ApplicationState state) => state switch
+    {
+        ApplicationState.Submitted => "submitted",
+        ApplicationState.ScanUploaded => "scan_uploaded",
+        ApplicationState.Accepted => "accepted",
+        ApplicationState.Refused => "refused",
+        ApplicationState.Approved => "approved",
+        ApplicationState.Issued => "issued",
+        ApplicationState.Rejected => "rejected",
+        _ => "unknown",
+    };
+
+    private async Task<CredentialApplication?> FindAsync(string? number) =>
+        ApplicationNumber.Parse(number) is { } canonical ? await db.CredentialApplications.FirstOrDefaultAsync(a => a.Number == canonical) : null;
+
+    private static Outcome<T> NotFound<T>() => Outcome<T>.NotFound("application.not_found", "申请编号不存在，请核对编号（如 UK20261201-XXXXXXXXXX-X）");
+
+    private static FieldError? OpinionError(ReviewDecision decision) =>
+        !decision.Agree && string.IsNullOrWhiteSpace(decision.Opinion) ? new FieldError("opinion", "application.opinion_required", "不同意时须填写理由")
+        : decision.Opinion is { Length: > 500 } ? new FieldError("opinion", "application.opinion_too_long", "意见不能超过500字")
+        : null;
+
+    private async Task<Outcome<T>> RefusedAsync<T>(CredentialApplication application, FieldError refusal, string step)
+    {
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Credential_ReviewRefused, AuditOutcome.Refused)
+        { Target = Target(application), UnitCode = application.UnitCode, Detail = $"step={step};{refusal.Code}" });
+        return refusal.Field is "actor" ? Outcome<T>.Forbidden(refusal.Code, refusal.Message)
+            : refusal.Field is "state" ? Outcome<T>.Conflict(refusal.Code, refusal.Message)
+            : Outcome<T>.Invalid(refusal);
+    }
+
+    private async Task<Outcome<IssuedFromRequest>> RequestRefusedAsync(CredentialApplication application, FieldError error)
+    {
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Credential_RequestRefused, AuditOutcome.Refused)
+        { Target = Target(application), UnitCode = application.UnitCode, Detail = error.Code });
+        return error.Field == "state" ? Outcome<IssuedFromRequest>.Conflict(error.Code, error.Message) : Outcome<IssuedFromRequest>.Invalid(error);
+    }
+
+    private static Reviewer Reviewer(ClaimsPrincipal actor) =>
+        new(actor.Actor(), actor.UnitCode(), [.. Core.Accounts.StaffRoles.All.Where(actor.IsInRole)],
+            // A person's sign-in carries a staff session; a certificate or any other service identity does not.
+            IsHuman: actor.UserId() is not null && actor.SessionId() is not null);
+
+    private static ApplicationStatusView Status(CredentialApplication a) =>
+        new(a.Number, StateName(a.State), ApplicationReview.Label(a.State), a.OrganisationName, a.SubmittedAt, a.ScanUploadedAt is not null, a.AcceptedAt,
+            a.ApprovedAt, a.State is ApplicationState.Refused ? a.AcceptanceOpinion : a.State is ApplicationState.Rejected ? a.ApprovalOpinion : null);
+
+    private CredentialApplicationForm Open(CredentialApplication a) => new()
+    {
+        OrganisationName = a.OrganisationName,
+        UnitCode = a.UnitCode,
+        Address = a.Address,
+        PostalCode = a.PostalCode,
+        UserName = protector.Unprotect(a.UserNameSealed),
+        OfficePhone = protector.Unprotect(a.OfficePhoneSealed),
+        Mobile = protector.Unprotect(a.MobileSealed),
+        Email = protector.Unprotect(a.EmailSealed),
+        IdType = a.IdType,
+        IdNumber = protector.Unprotect(a.IdNumberSealed),
+        Quantity = a.Quantity,
+        ValidityMonths = a.ValidityMonths,
+        Delivery = a.Delivery,
+        AgentName = protector.Unprotect(a.AgentNameSealed),
+        AgentDepartment = a.AgentDepartment,
+        AgentPhone = protector.Unprotect(a.AgentPhoneSealed),
+        AgentMobile = protector.Unprotect(a.AgentMobileSealed),
+        AgentEmail = protector.Unprotect(a.AgentEmailSealed),
+        AccountName = a.AccountName,
+        Roles = a.Roles.Split('、', StringSplitOptions.RemoveEmptyEntries),
+        AcceptedTermsVersion = a.TermsVersion,
+    };
+
+    private async Task<ApplicationView> ViewOfAsync(CredentialApplication a)
+    {
+        var now = time.GetUtcNow();
+        var certificates = await db.IssuedCertificates.AsNoTracking().Where(c => c.ApplicationId == a.Id).OrderBy(c => c.Id).ToListAsync();
+        return new ApplicationView(a.Id, a.Number, StateName(a.State), ApplicationReview.Label(a.State), a.UnitId, Open(a), a.SubmittedAt, a.SubmittedBy,
+            a.ScanUploadedAt is not null, a.AcceptedBy, a.AcceptedAt, a.AcceptanceOpinion, a.ApprovedBy, a.ApprovedAt, a.ApprovalOpinion, a.StaffUserId,
+            [.. certificates.Select(c => IssuedCertificateView.From(c, now))]);
+    }
+
+    private async Task SaveAsync()
+    {
+        await db.SaveChangesAsync();
+        await audit.ChainPendingAsync();
+    }
+
+    private static string Target(CredentialApplication a) => $"application:{a.Number}";
+}

@@ -1,0 +1,68 @@
+using CreditShare.Core.Credentials;
+using CreditShare.Web.Attachments;
+using CreditShare.Web.Features.Public;
+using CreditShare.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreditShare.Web.Features.Credentials;
+
+public static class CredentialsApi
+{
+    private const long MaxScanBytes = 10 * 1024 * 1024;
+
+    public static RouteGroupBuilder MapCredentials(this IEndpointRouteBuilder routes)
+    {
+        // The applicant's side: no account needed (a unit without one applies too), so rate-limited like the public site.
+        var applicant = routes.MapGroup("/api/v1/credential-applications").WithTags("U-key 申请").AllowAnonymous()
+            .RequireRateLimiting(PublicApi.RateLimitPolicy).ProducesProblems(429);
+        applicant.MapPost("/", async Task<Results<Created<ApplicationStatusView>, ProblemHttpResult>> (CredentialApplicationForm body, CredentialApplications applications, HttpContext http) =>
+        {
+            var outcome = await applications.SubmitAsync(http.User, body, http.Connection.RemoteIpAddress?.ToString());
+            return outcome.IsOk ? TypedResults.Created($"/api/v1/credential-applications/{outcome.Value!.Number}", outcome.Value) : outcome.ToProblem();
+        }).WithName("submitCredentialApplication").WithSummary("提交U-key使用申请（附1）与经办人授权书（附2），并接受平台使用条款").ProducesProblems(400);
+        applicant.MapGet("/{number}", async Task<Results<Ok<ApplicationStatusView>, ProblemHttpResult>> (string number, CredentialApplications applications) =>
+            (await applications.StatusAsync(number)).ToOk())
+            .WithName("getCredentialApplicationStatus").WithSummary("按申请编号查询办理状态（不含个人信息）").ProducesProblems(404);
+        applicant.MapGet("/{number}/forms.pdf", async Task<IResult> (string number, CredentialApplications applications) =>
+            await applications.FormsAsync(number) is ({ } pdf, { } canonical)
+                ? TypedResults.File(pdf, "application/pdf", $"U-key申请表-{canonical}.pdf")
+                : Problems.NotFound("application.not_found", "申请编号不存在"))
+            .WithName("getCredentialApplicationForms").WithSummary("下载已填好的附1、附2（PDF），打印后签字盖章")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf").ProducesProblems(404);
+        applicant.MapPut("/{number}/scan", async Task<Results<Ok<ApplicationStatusView>, ProblemHttpResult>> (string number, string? fileName, HttpContext http, CredentialApplications applications) =>
+        {
+            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxScanBytes + 1;
+            }
+
+            using var body = await PooledBody.ReadAsync(http.Request, MaxScanBytes + 1, http.RequestAborted);
+            var upload = new AttachmentUpload(fileName ?? "scan", http.Request.ContentType, body.Memory.ToArray());
+            return (await applications.UploadScanAsync(number, upload)).ToOk();
+        }).WithName("uploadCredentialApplicationScan").WithSummary("上传签字盖章后的申请表扫描件（PDF、PNG 或 JPEG）")
+            .DocumentQuery("fileName", "文件名（可选）", required: false)
+            .DocumentRawBody("application/pdf", "扫描件（不超过 10 MB）", binary: true).ProducesProblems(400, 404, 409, 413);
+
+        // The center's side: 受理 and 审核 and issuance.
+        var office = routes.MapGroup("/api/v1/credential-applications").WithTags("U-key 申请").RequireAuthorization(Policies.CredentialOffice).ProducesProblems(401, 403);
+        office.MapGet("/", async (string? state, CredentialApplications applications) =>
+            TypedResults.Ok(await applications.ListAsync(ParseState(state))))
+            .WithName("listCredentialApplications").WithSummary("U-key申请列表（可按状态筛选），含办理时长");
+        office.MapGet("/{number}/details", async Task<Results<Ok<ApplicationView>, ProblemHttpResult>> (string number, CredentialApplications applications) =>
+            (await applications.ViewAsync(number)).ToOk())
+            .WithName("getCredentialApplication").WithSummary("查看申请详情（含个人信息，留存审计）").ProducesProblems(404);
+        office.MapPost("/{number}/acceptance", async Task<Results<Ok<ApplicationView>, ProblemHttpResult>> (string number, ReviewDecision body, CredentialApplications applications, HttpContext http) =>
+            (await applications.AcceptAsync(http.User, number, body)).ToOk())
+            .WithName("acceptCredentialApplication").WithSummary("受理意见（证书业务操作员）：同意或不同意（须说明理由）").ProducesProblems(400, 404, 409);
+        office.MapPost("/{number}/approval", async Task<Results<Ok<ApprovalResult>, ProblemHttpResult>> (string number, ReviewDecision body, CredentialApplications applications, HttpContext http) =>
+            (await applications.ApproveAsync(http.User, number, body)).ToOk())
+            .WithName("approveCredentialApplication").WithSummary("审核（另一人）：通过则开通账号与角色，初始口令仅此一次返回").ProducesProblems(400, 404, 409);
+        office.MapPost("/{number}/certificates", async Task<Results<Ok<IssuedFromRequest>, ProblemHttpResult>> (string number, CertificateFromRequest body, CredentialApplications applications, HttpContext http) =>
+            (await applications.IssueFromRequestAsync(http.User, number, body.Csr)).ToOk())
+            .WithName("issueCredentialFromRequest").WithSummary("根据U-key生成的证书请求（PKCS#10）签发证书").ProducesProblems(400, 404, 409);
+        return office;
+    }
+
+    private static ApplicationState? ParseState(string? state) =>
+        Enum.GetValues<ApplicationState>().Cast<ApplicationState?>().FirstOrDefault(s => CredentialApplications.StateName(s!.Value) == state);
+}
