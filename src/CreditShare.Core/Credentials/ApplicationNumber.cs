@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 
 namespace CreditShare.Core.Credentials;
@@ -21,7 +22,8 @@ public static class ApplicationNumber
             random[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
         }
 
-        var body = $"UK{day:yyyyMMdd}-{random}";
+        // Invariant: a server whose culture has another calendar (th-TH) would write another year.
+        var body = $"UK{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}-{random}";
         return $"{body}-{CheckCharacter(body)}";
     }
 
@@ -35,7 +37,7 @@ public static class ApplicationNumber
             return null;
         }
 
-        if (!DateOnly.TryParseExact(text.AsSpan(2, 8), "yyyyMMdd", out _))
+        if (!DateOnly.TryParseExact(text.AsSpan(2, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
             return null;
         }
@@ -51,18 +53,48 @@ public static class ApplicationNumber
         return text[22] == CheckCharacter(text.AsSpan(0, 21)) ? text : null;
     }
 
-    /// <summary>A weighted sum modulo 31 over the characters' alphabet positions: catches any single wrong character and most swaps.</summary>
+    /// <summary>
+    /// The characters after <c>UK</c> as elements of GF(32), weighted by distinct powers of a primitive element and
+    /// added. Every character of the alphabet is its own non-zero difference from every other, so any single wrong
+    /// character and any swap of two different characters (neighbours or not, the check character included) changes the
+    /// sum. (A weighted sum modulo 31 over 32 characters could not tell 0 from Z.)
+    /// </summary>
     private static char CheckCharacter(ReadOnlySpan<char> body)
     {
         var sum = 0;
         var weight = 1;
-        foreach (var c in body)
+        foreach (var c in body[2..])
         {
-            var value = c == '-' ? 0 : Alphabet.IndexOf(c) + 1;
-            sum = (sum + (value * weight)) % 31;
-            weight = weight == 30 ? 1 : weight + 1;
+            if (c == '-')
+            {
+                continue;
+            }
+
+            weight = Multiply(weight, 2);
+            sum ^= Multiply(weight, Alphabet.IndexOf(c));
         }
 
         return Alphabet[sum];
+    }
+
+    /// <summary>Multiplication in GF(2⁵) modulo the primitive polynomial x⁵ + x² + 1.</summary>
+    private static int Multiply(int a, int b)
+    {
+        var product = 0;
+        for (; b > 0; b >>= 1)
+        {
+            if ((b & 1) != 0)
+            {
+                product ^= a;
+            }
+
+            a <<= 1;
+            if ((a & 0b100000) != 0)
+            {
+                a ^= 0b100101;
+            }
+        }
+
+        return product;
     }
 }

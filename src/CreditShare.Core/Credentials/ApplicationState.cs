@@ -76,7 +76,8 @@ public static class ApplicationReview
             return error;
         }
 
-        if (!TwoPersonRule.IsDistinct(actor.Account, acceptedBy))
+        // Fail closed: an acceptance with no operator on record cannot show that two people took the two steps.
+        if (string.IsNullOrEmpty(acceptedBy) || !TwoPersonRule.IsDistinct(actor.Account, acceptedBy))
         {
             return new FieldError("actor", "application.same_person", "受理与审核须由两个不同的人完成");
         }

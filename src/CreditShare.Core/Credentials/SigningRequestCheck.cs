@@ -100,6 +100,12 @@ public static class SigningRequestCheck
     public static FieldError? CheckSubject(CertificateRequest request, string expectedCommonName, string expectedOrganisation, string field = "csr")
     {
         var names = request.SubjectName.EnumerateRelativeDistinguishedNames().ToList();
+        // CN=…+O=… in one RDN has no single type to read (GetSingleElementType throws): refuse it rather than fail.
+        if (names.Any(n => n.HasMultipleElements))
+        {
+            return new FieldError(field, "csr.subject", "证书请求的主题含多值名称（如 CN=…+O=…）：CN 与 O 须各自成项");
+        }
+
         string? Single(string oid)
         {
             var values = names.Where(n => n.GetSingleElementType().Value == oid).Select(n => n.GetSingleElementValue()).ToList();

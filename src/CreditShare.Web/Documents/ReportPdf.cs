@@ -109,6 +109,84 @@ public static class ReportPdf
 
         public void Gap(double points) => y += points;
 
+        /// <summary>Ends the page: what follows starts at the top of a new one (with its own footer).</summary>
+        public void PageBreak() => NewPage();
+
+        /// <summary>A line of text centred between the margins, as a form's title.</summary>
+        public void Centered(string text, double size, bool bold = false)
+        {
+            var font = new Fonts(size, bold);
+            Room(size * 1.8);
+            Draw(text, font, XBrushes.Black, (page.Width.Point - Measure(text, font)) / 2, y);
+            y += size * 1.8;
+        }
+
+        /// <summary>How wide <paramref name="text"/> is in regular type of <paramref name="size"/>, in points.</summary>
+        public double TextWidth(string text, double size) => Measure(text, new Fonts(size, false));
+
+        /// <summary>
+        /// One line of a paper form, left to right: each cell's label, then its blank (a rule to write on) with the
+        /// value printed on it. A value too wide for its blank is printed smaller, down to 6.5 points; a last blank of
+        /// <see cref="FormCell.Rest"/> fills the line and wraps a long value onto further ruled lines.
+        /// </summary>
+        public void Row(params FormCell[] cells) => Row(10.5, cells);
+
+        public void Row(double size, params FormCell[] cells)
+        {
+            var font = new Fonts(size, false);
+            var lineHeight = size * 2.1;
+            var layout = new List<(double X, double LabelWidth, double BlankWidth, List<string> Lines, double ValueSize)>();
+            var x = Margin;
+            for (var i = 0; i < cells.Length; i++)
+            {
+                var cell = cells[i];
+                var labelWidth = Measure(cell.Label, font);
+                var blankWidth = double.IsPositiveInfinity(cell.Blank) ? Math.Max(0, Margin + Width - x - labelWidth) : cell.Blank;
+                var lines = new List<string> { cell.Value };
+                var valueSize = size;
+                if (cell.Value.Length > 0 && blankWidth > 0)
+                {
+                    if (i == cells.Length - 1 && double.IsPositiveInfinity(cell.Blank))
+                    {
+                        lines = Wrap(cell.Value, font, blankWidth - 4);
+                    }
+                    else
+                    {
+                        while (valueSize > 6.5 && Measure(cell.Value, new Fonts(valueSize, false)) > blankWidth - 4)
+                        {
+                            valueSize -= 0.5;
+                        }
+                    }
+                }
+
+                layout.Add((x, labelWidth, blankWidth, lines, valueSize));
+                x += labelWidth + blankWidth;
+            }
+
+            var height = lineHeight * layout.Max(l => l.Lines.Count);
+            Room(height);
+            foreach (var ((left, labelWidth, blankWidth, lines, valueSize), cell) in layout.Zip(cells))
+            {
+                var baseline = y + lineHeight - 3;
+                Draw(cell.Label, font, XBrushes.Black, left, baseline - (size * 1.15));
+                for (var line = 0; line < lines.Count; line++)
+                {
+                    var lineBaseline = baseline + (line * lineHeight);
+                    if (lines[line].Length > 0)
+                    {
+                        Draw(lines[line], new Fonts(valueSize, false), XBrushes.Black, left + labelWidth + 2, lineBaseline - (valueSize * 1.15));
+                    }
+
+                    if (cell.Underlined && blankWidth > 0)
+                    {
+                        graphics.DrawLine(FormPen, left + labelWidth, lineBaseline + 2, left + labelWidth + blankWidth, lineBaseline + 2);
+                    }
+                }
+            }
+
+            y += height;
+        }
+
         /// <summary>The QR code in the top right corner of the first page, drawn module by module as vector squares.</summary>
         public void QrCode(string url)
         {
@@ -204,13 +282,28 @@ public static class ReportPdf
         }
     }
 
+    private static readonly XPen FormPen = new(XColors.Black, 0.6);
+
+    /// <summary>
+    /// A label and the blank after it on a paper form (<see cref="Writer.Row(FormCell[])"/>): <see cref="Blank"/> points
+    /// wide (0: none; <see cref="Rest"/>: to the right margin), <see cref="Value"/> printed on it.
+    /// </summary>
+    internal readonly record struct FormCell(string Label, double Blank = 0, string Value = "", bool Underlined = true)
+    {
+        public const double Rest = double.PositiveInfinity;
+
+        /// <summary>White space between cells.</summary>
+        public static FormCell Space(double width) => new("", width, "", Underlined: false);
+    }
+
     /// <summary>The pair of faces one size of text is drawn with.</summary>
     private sealed class Fonts(double size, bool bold)
     {
         private readonly XFont cjk = new(Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
         private readonly XFont latin = new(LatinFamily, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
 
-        public static bool IsLatin(char c) => c <= '\u024F';
+        /// <summary>Latin letters and digits, and the ballot boxes ☐☑☒ of forms: the fallback font has none of them.</summary>
+        public static bool IsLatin(char c) => c <= '\u024F' || c is >= '\u2610' and <= '\u2612';
 
         public XFont For(char c) => IsLatin(c) ? latin : cjk;
     }
