@@ -48,8 +48,23 @@ public sealed class InternationalProfile : ICryptoProfile
         : new EcdsaKey(ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256, "ecdsa-p256-sha256");
 
     // The request carries its signature hash (SHA-256 for P-256 keys), which the CA's P-384 key signs with.
-    public X509Certificate2 Issue(CertificateRequest request, X509Certificate2 issuerWithKey, DateTimeOffset notBefore, DateTimeOffset notAfter, byte[] serialNumber) =>
-        request.Create(issuerWithKey, notBefore, notAfter, serialNumber);
+    public X509Certificate2 Issue(CertificateRequest request, X509Certificate2 issuerWithKey, DateTimeOffset notBefore, DateTimeOffset notAfter, byte[] serialNumber)
+    {
+        if (request.PublicKey.Oid.Value == issuerWithKey.PublicKey.Oid.Value)
+        {
+            return request.Create(issuerWithKey, notBefore, notAfter, serialNumber);
+        }
+
+        // A token's RSA key under our ECDSA CA: .NET wants the signature generator spelled out, and no longer checks the
+        // validity against the issuer's, so that check is made here.
+        if (notBefore < issuerWithKey.NotBefore.ToUniversalTime() || notAfter > issuerWithKey.NotAfter.ToUniversalTime())
+        {
+            throw new ArgumentException("The certificate would not lie within the issuer's validity.", nameof(notAfter));
+        }
+
+        using var key = issuerWithKey.GetECDsaPrivateKey() ?? throw new CryptographicException("The issuing certificate has no ECDSA private key.");
+        return request.Create(issuerWithKey.SubjectName, X509SignatureGenerator.CreateForECDsa(key), notBefore, notAfter, serialNumber);
+    }
 
     public byte[] SignCrl(CertificateRevocationListBuilder builder, X509Certificate2 issuerWithKey, BigInteger crlNumber, DateTimeOffset nextUpdate, DateTimeOffset thisUpdate) =>
         builder.Build(issuerWithKey, crlNumber, nextUpdate, HashAlgorithmName.SHA384, thisUpdate: thisUpdate);
