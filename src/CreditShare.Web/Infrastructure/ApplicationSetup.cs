@@ -55,6 +55,9 @@ public static class ApplicationSetup
         services.AddScoped<CertificateService>();
         services.AddScoped<CredentialApplications>();
         services.AddScoped<UKeySignIn>();
+        services.AddScoped<Renewals>();
+        services.AddSingleton<ExpiryReminderSender>();
+        services.AddHostedService(s => s.GetRequiredService<ExpiryReminderSender>());
         services.Configure<CredentialOptions>(configuration.GetSection("Credentials"));
         services.AddSingleton<AuditWriter>();
         services.AddScoped<AuditVerifier>();
@@ -178,6 +181,7 @@ public static class ApplicationSetup
         app.MapAccounts();
         app.MapCertificates();
         app.MapCredentials();
+        app.MapRenewals();
         app.MapGateways();
         app.MapAudit();
         app.MapReporting();

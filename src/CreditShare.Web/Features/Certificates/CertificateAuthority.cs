@@ -155,6 +155,29 @@ public sealed class CertificateAuthority : IDisposable
         return Profile.Issue(request, caWithKey, notBefore, notAfter, RandomSerial());
     }
 
+    /// <summary>
+    /// Signs a renewal for a unit's system or gateway from the request its holder made with a new key: the subject is
+    /// the CA's own (as <see cref="SignClientCertificate"/> writes it), the key the request's.
+    /// </summary>
+    public X509Certificate2 SignUnitRenewal(CertificateRequest holderRequest, Unit unit, CertificatePurpose purpose, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCountryOrRegion("CN");
+        subject.AddOrganizationName(unit.Name);
+        if (purpose == CertificatePurpose.Gateway)
+        {
+            subject.AddOrganizationalUnitName(GatewayUnitName);
+        }
+
+        subject.AddCommonName(unit.Uscc);
+        var request = new CertificateRequest(subject.Build(), holderRequest.PublicKey, holderRequest.HashAlgorithm);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        return Profile.Issue(request, caWithKey, notBefore, notAfter, RandomSerial());
+    }
+
     /// <summary>The subject's OU of a gateway certificate.</summary>
     public const string GatewayUnitName = "前置机";
 

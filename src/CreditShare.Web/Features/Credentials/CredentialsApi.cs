@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using CreditShare.Core.Credentials;
 using CreditShare.Web.Attachments;
 using CreditShare.Web.Features.Public;
@@ -65,4 +67,34 @@ public static class CredentialsApi
 
     private static ApplicationState? ParseState(string? state) =>
         Enum.GetValues<ApplicationState>().Cast<ApplicationState?>().FirstOrDefault(s => CredentialApplications.StateName(s!.Value) == state);
+}
+
+/// <summary>Renewal routes: a unit's system or gateway renews its own certificate over mutual TLS; the center renews a U-key.</summary>
+public static class RenewalsApi
+{
+    public static void MapRenewals(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/v1/machine/certificate/renewal", async Task<Results<Ok<Renewed>, ProblemHttpResult>> (RenewalRequest body, Renewals renewals, HttpContext http) =>
+            (await renewals.RenewAsync(http.User, http.User.FindFirst(CurrentUser.CertificateSerialClaim)!.Value, body, http.Connection.ClientCertificate)).ToOk())
+            .WithTags("单位系统接入").RequireAuthorization(Policies.UnitSystem)
+            .WithName("renewOwnCertificate").WithSummary("更换本证书（附4）：新密钥的证书请求，及用原私钥对该请求的签名（持有证明）").ProducesProblems(400, 401, 403, 409);
+        routes.MapPost("/api/v1/certificates/{serial}/renewal", async Task<Results<Ok<Renewed>, ProblemHttpResult>> (string serial, RenewalRequest body, Renewals renewals, HttpContext http) =>
+        {
+            X509Certificate2? old = null;
+            try
+            {
+                old = body.OldCertificate is { Length: > 0 } pem ? X509Certificate2.CreateFromPem(pem) : null;
+            }
+            catch (CryptographicException)
+            {
+                return Problems.Validation([new Core.FieldError("oldCertificate", "renewal.old_certificate", "原证书不是 PEM 格式的证书")]);
+            }
+
+            using (old)
+            {
+                return (await renewals.RenewAsync(http.User, serial, body, old)).ToOk();
+            }
+        }).WithTags("U-key 申请").RequireAuthorization(Policies.CredentialOffice)
+            .WithName("renewCertificate").WithSummary("为到期U-key更换证书（附4）：U-key生成的新请求，用原私钥签名").ProducesProblems(400, 401, 403, 404, 409);
+    }
 }

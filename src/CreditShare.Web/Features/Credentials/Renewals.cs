@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
+using CreditShare.Core;
+using CreditShare.Core.Credentials;
+using CreditShare.Web.Data;
+using CreditShare.Web.Features.Audit;
+using CreditShare.Web.Features.Certificates;
+using CreditShare.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CreditShare.Web.Features.Credentials;
+
+/// <summary>
+/// A renewal: the new key's request and, as proof of possession, that request's DER signed with the old key (base64);
+/// with the old certificate (PEM) when the caller does not present it on the connection (the center renewing a U-key).
+/// </summary>
+public sealed record RenewalRequest(string? Csr, string? Proof, string? OldCertificate = null);
+
+public sealed record Renewed(IssuedCertificateView Certificate, string CertificatePem, DateTimeOffset OldRevokedAfter);
+
+/// <summary>
+/// Renewal (附4, art. 16): a new certificate for the same account or unit, from a new key's request signed with the
+/// old key; the old certificate stays good for the overlap and is then revoked as superseded. A gateway renews its
+/// own certificate this way before it expires; the center renews a person's U-key the same way.
+/// </summary>
+public sealed class Renewals(AppDbContext db, CertificateAuthority ca, AuditWriter audit, IOptions<CredentialOptions> options, TimeProvider time)
+{
+    // presented: the old certificate as the caller holds it, from the TLS connection or from the body.
+    public async Task<Outcome<Renewed>> RenewAsync(ClaimsPrincipal actor, string oldSerial, RenewalRequest body, X509Certificate2? presented)
+    {
+        var serial = oldSerial.ToUpperInvariant();
+        var old = await db.IssuedCertificates.FirstOrDefaultAsync(c => c.SerialNumber == serial);
+        if (old is null)
+        {
+            return Outcome<Renewed>.NotFound("certificate.not_found", "证书不存在");
+        }
+
+        var now = time.GetUtcNow();
+        var refusal = old switch
+        {
+            { RevokedAt: not null } => new FieldError("serial", "renewal.revoked", "该证书已注销，不能凭它更换：请重新申请"),
+            _ when old.NotAfter <= now => new FieldError("serial", "renewal.expired", "该证书已过期，不能凭它更换：请重新申请"),
+            { RenewedBySerial: not null } => new FieldError("serial", "renewal.already_renewed", $"该证书已更换为 {old.RenewedBySerial}"),
+            _ => null,
+        };
+        var (request, error) = refusal is null ? SigningRequestCheck.Parse(body.Csr) : (null, refusal);
+        if (error is null && !ProofHolds(old, presented, request!, body.Proof))
+        {
+            error = new FieldError("proof", "renewal.proof", "缺少或无效的持有证明：须用原证书的私钥对新证书请求（DER）签名");
+        }
+
+        var unit = await db.Units.FirstAsync(u => u.Id == old.UnitId);
+        if (error is null && old.Purpose != CertificatePurpose.Person)
+        {
+            // A unit's system or gateway: the request names the unit by its USCC, as the old certificate does.
+            error = SigningRequestCheck.CheckSubject(request!.Request, unit.Uscc, unit.Name);
+        }
+
+        if (error is not null)
+        {
+            await audit.WriteAsync(new AuditRecord(AuditEvent.Credential_RenewalRefused, AuditOutcome.Refused) { Target = $"certificate:{serial}", UnitCode = unit.Uscc, Detail = error.Code });
+            return error.Code is "renewal.revoked" or "renewal.expired" or "renewal.already_renewed"
+                ? Outcome<Renewed>.Conflict(error.Code, error.Message)
+                : Outcome<Renewed>.Invalid(error);
+        }
+
+        var from = now.AddMinutes(-5);
+        var to = from.AddMonths(old.ValidityMonths);
+        using var certificate = old.Purpose == CertificatePurpose.Person
+            ? ca.SignPersonCertificate(request!.Request, unit, PersonName(old), AccountName(old), from, to)
+            : ca.SignUnitRenewal(request!.Request, unit, old.Purpose, from, to);
+        var renewed = new IssuedCertificate
+        {
+            SerialNumber = certificate.SerialNumber,
+            Thumbprint = CertificateAuthority.Thumbprint(certificate),
+            UnitId = old.UnitId,
+            Purpose = old.Purpose,
+            Subject = certificate.Subject,
+            NotBefore = certificate.NotBefore.ToUniversalTime(),
+            NotAfter = certificate.NotAfter.ToUniversalTime(),
+            ValidityMonths = old.ValidityMonths,
+            IssuedAt = now,
+            IssuedBy = actor.Actor(),
+            StaffUserId = old.StaffUserId,
+            ApplicationId = old.ApplicationId,
+            ReplacesSerial = old.SerialNumber,
+            KeyFromRequest = true,
+        };
+        db.IssuedCertificates.Add(renewed);
+        old.RenewedBySerial = renewed.SerialNumber;
+        // Never later than the old certificate's own end.
+        old.RevokeAfter = Min(now.AddDays(options.Value.RenewalOverlapDays), old.NotAfter);
+        audit.Stage(db, new AuditRecord(AuditEvent.Credential_Renewed, AuditOutcome.Success)
+        { Target = $"certificate:{renewed.SerialNumber}", UnitCode = unit.Uscc, Detail = $"replaces={old.SerialNumber};old_revoked_after={old.RevokeAfter:O};key={request.KeyDescription}" });
+        await db.SaveChangesAsync();
+        await audit.ChainPendingAsync();
+        return Outcome<Renewed>.Ok(new Renewed(IssuedCertificateView.From(renewed, now), certificate.ExportCertificatePem(), old.RevokeAfter.Value));
+    }
+
+    /// <summary>The old key signed the new request: checked with the old certificate, which must be the one we issued (thumbprint).</summary>
+    private static bool ProofHolds(IssuedCertificate old, X509Certificate2? presented, CheckedSigningRequest request, string? proof)
+    {
+        if (presented is null || string.IsNullOrWhiteSpace(proof) || CertificateAuthority.Thumbprint(presented) != old.Thumbprint)
+        {
+            return false;
+        }
+
+        try
+        {
+            return RenewalProof.Verify(presented, request.Der, Convert.FromBase64String(proof.Trim()));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static string PersonName(IssuedCertificate old) =>
+        new X500DistinguishedName(old.Subject).EnumerateRelativeDistinguishedNames().Where(n => n.GetSingleElementType().Value == "2.5.4.3")
+            .Select(n => n.GetSingleElementValue()).FirstOrDefault() ?? "";
+
+    private static string AccountName(IssuedCertificate old) =>
+        new X500DistinguishedName(old.Subject).EnumerateRelativeDistinguishedNames().Where(n => n.GetSingleElementType().Value == "0.9.2342.19200300.100.1.1")
+            .Select(n => n.GetSingleElementValue()).FirstOrDefault() ?? "";
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}
