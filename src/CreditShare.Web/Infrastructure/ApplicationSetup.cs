@@ -49,6 +49,9 @@ public static class ApplicationSetup
         services.Configure<CertificateAuthorityOptions>(configuration.GetSection("CertificateAuthority"));
         services.AddSingleton<CertificateAuthority>();
         services.AddScoped<CertificateService>();
+        services.AddScoped<OcspResponder>();
+        services.AddSingleton<SupersededRevoker>();
+        services.AddHostedService(s => s.GetRequiredService<SupersededRevoker>());
         services.AddSingleton<AuditWriter>();
         services.AddScoped<AuditVerifier>();
         services.AddScoped<AuditArchiver>();
