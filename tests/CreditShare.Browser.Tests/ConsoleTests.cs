@@ -167,7 +167,7 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
     }
 
     [Fact]
-    public async Task The_security_administrator_issues_and_cancels_a_unit_certificate_from_the_page()
+    public async Task The_security_administrator_issues_and_revokes_a_unit_certificate_from_the_page()
     {
         var page = await SignedInAsync(StaffRoles.SecurityAdmin);
         await page.GotoAsync("/Certificates");
