@@ -28,27 +28,33 @@ public class SupersededRevocationTests(CreditShareApp app) : IClassFixture<Credi
     public async Task A_renewed_certificate_is_revoked_as_superseded_once_its_overlap_ends_and_not_before()
     {
         var (old, successor, untouched) = (await IssueAsync(), await IssueAsync(), await IssueAsync());
-        await RenewAsync(old, successor, app.Clock.GetUtcNow().AddDays(30));
-        var revoker = app.Services.GetRequiredService<SupersededRevoker>();
+        var revokeAfter = app.Clock.GetUtcNow().AddDays(30);
+        await RenewAsync(old, successor, revokeAfter);
 
-        Assert.Equal(0, await revoker.RevokeDueAsync());
-        app.Clock.Advance(TimeSpan.FromDays(30) - TimeSpan.FromSeconds(1));
-        Assert.Equal(0, await revoker.RevokeDueAsync());
+        // The times are given, not the clock moved: the background loop (next test) would otherwise get there first.
+        async Task<int> RevokeAtAsync(DateTimeOffset now)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<CertificateService>().RevokeSupersededAsync(now);
+        }
+
+        Assert.Equal(0, await RevokeAtAsync(app.Clock.GetUtcNow()));
+        Assert.Equal(0, await RevokeAtAsync(revokeAfter.AddSeconds(-1)));
         Assert.Null((await RowAsync(old)).RevokedAt);
 
-        app.Clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(1, await revoker.RevokeDueAsync());
+        Assert.Equal(1, await RevokeAtAsync(revokeAfter));
         var row = await RowAsync(old);
         Assert.Equal((int)X509RevocationReason.Superseded, row.RevocationCode);
         Assert.Equal($"已由证书 {successor} 更换，过渡期满", row.RevocationReason);
         Assert.Equal("system", row.RevokedBy);
+        Assert.True(Math.Abs((row.RevokedAt!.Value - revokeAfter).TotalMilliseconds) < 1, "revoked at the end of the overlap");
         Assert.True(await app.WithDbAsync(db => db.AuditEntries.AnyAsync(a =>
             a.EventCode == (int)AuditEvent.Credential_SupersededRevoked && a.Target == $"certificate:{old}" && a.Detail == $"renewedBy={successor}")));
         Assert.Null((await RowAsync(successor)).RevokedAt);
         Assert.Null((await RowAsync(untouched)).RevokedAt);
 
         // Done once: a second pass finds nothing, and the entry is not written twice.
-        Assert.Equal(0, await revoker.RevokeDueAsync());
+        Assert.Equal(0, await RevokeAtAsync(revokeAfter.AddDays(1)));
         Assert.Equal(1, await app.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.EventCode == (int)AuditEvent.Credential_SupersededRevoked && a.Target == $"certificate:{old}")));
     }
 
