@@ -177,13 +177,18 @@ public class ConsoleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         var serial = await page.Locator("#issued-serial").InnerTextAsync();
         await Assertions.Expect(page.Locator("textarea").Nth(1)).ToContainTextAsync("BEGIN PRIVATE KEY");
 
+        // 注销 (附3): the reason is one of the form's choices; "其他" needs its text.
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = serial });
-        await row.GetByRole(AriaRole.Button, new() { Name = "吊销" }).ClickAsync();
-        await Assertions.Expect(page.GetByText("请填写吊销原因")).ToBeVisibleAsync();
-        await row.GetByLabel("吊销原因").FillAsync("设备更换");
-        await row.GetByRole(AriaRole.Button, new() { Name = "吊销" }).ClickAsync();
-        await Assertions.Expect(page.GetByText($"证书 {serial} 已吊销")).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = serial })).ToContainTextAsync("已吊销");
+        await row.Locator("summary").ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "确认注销" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("请选择注销原因")).ToBeVisibleAsync();
+        await row.Locator("summary").ClickAsync();
+        await row.GetByLabel("其他", new() { Exact = true }).CheckAsync();
+        await row.GetByLabel("其他原因或说明").FillAsync("设备更换");
+        await row.GetByRole(AriaRole.Button, new() { Name = "确认注销" }).ClickAsync();
+        await Assertions.Expect(page.GetByText($"证书 {serial} 已注销")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = serial })).ToContainTextAsync("已注销");
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = serial })).ToContainTextAsync("其他：设备更换");
     }
 
     [Fact]

@@ -59,6 +59,9 @@ public static class ApplicationSetup
         services.AddSingleton<ExpiryReminderSender>();
         services.AddHostedService(s => s.GetRequiredService<ExpiryReminderSender>());
         services.Configure<CredentialOptions>(configuration.GetSection("Credentials"));
+        services.AddScoped<OcspResponder>();
+        services.AddSingleton<SupersededRevoker>();
+        services.AddHostedService(s => s.GetRequiredService<SupersededRevoker>());
         services.AddSingleton<AuditWriter>();
         services.AddScoped<AuditVerifier>();
         services.AddScoped<AuditArchiver>();

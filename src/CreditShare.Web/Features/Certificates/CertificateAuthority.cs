@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CreditShare.Core;
+using CreditShare.Core.Credentials;
 using CreditShare.Core.Crypto;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
@@ -29,11 +30,16 @@ public sealed record IssuedCredential(IssuedCertificateView Certificate, string 
 
 public sealed record IssuedCertificateView(long Id, string SerialNumber, string Thumbprint, int UnitId, string Subject, DateTimeOffset NotBefore,
     DateTimeOffset NotAfter, int ValidityMonths, DateTimeOffset IssuedAt, string IssuedBy, DateTimeOffset? RevokedAt, string? RevocationReason, string Status,
-    string Purpose)
+    string Purpose, string? RevocationCode = null)
 {
     public static IssuedCertificateView From(IssuedCertificate c, DateTimeOffset now) =>
         new(c.Id, c.SerialNumber, c.Thumbprint, c.UnitId, c.Subject, c.NotBefore, c.NotAfter, c.ValidityMonths, c.IssuedAt, c.IssuedBy, c.RevokedAt,
-            c.RevocationReason, c.RevokedAt is not null ? "revoked" : c.NotAfter < now ? "expired" : "valid", PurposeName(c.Purpose));
+            c.RevocationReason, c.RevokedAt is not null ? "revoked" : c.NotAfter < now ? "expired" : "valid", PurposeName(c.Purpose),
+            c.RevokedAt is null ? null : RevocationCodeName(c.RevocationCode));
+
+    /// <summary>The RFC 5280 reason the CRL and OCSP give, by its ASN.1 name (<c>keyCompromise</c>, <c>superseded</c>, …).</summary>
+    public static string RevocationCodeName(int? code) =>
+        System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(((X509RevocationReason)(code ?? 0)).ToString());
 
     /// <summary>The purpose on the wire: <c>system</c> or <c>gateway</c>.</summary>
     public static string PurposeName(CertificatePurpose purpose) => purpose == CertificatePurpose.Gateway ? "gateway" : "system";
@@ -64,7 +70,12 @@ public sealed class CertificateAuthority : IDisposable
 
         caWithKey = X509Certificate2.CreateFromPemFile(o.CertificatePath, o.KeyPath);
         Certificate = X509CertificateLoader.LoadCertificate(caWithKey.RawData);
+        ocspCertificate = new Org.BouncyCastle.X509.X509Certificate(Certificate.RawData);
     }
+
+    // The same CA in BouncyCastle's terms, for OCSP (which .NET does not build); the key is taken when first needed.
+    private readonly Org.BouncyCastle.X509.X509Certificate ocspCertificate;
+    private Org.BouncyCastle.Crypto.AsymmetricKeyParameter? ocspKey;
 
     /// <summary>The CA certificate without its key: the trust anchor for client certificate validation.</summary>
     public X509Certificate2 Certificate { get; }
@@ -199,15 +210,64 @@ public sealed class CertificateAuthority : IDisposable
     }
 
     /// <summary>A CRL listing every revoked certificate, signed by the CA.</summary>
-    public byte[] BuildCrl(IEnumerable<(string SerialHex, DateTimeOffset RevokedAt)> revoked, BigIntegerNumber crlNumber, DateTimeOffset now)
+    public byte[] BuildCrl(IEnumerable<(string SerialHex, DateTimeOffset RevokedAt, X509RevocationReason Reason)> revoked, BigIntegerNumber crlNumber, DateTimeOffset now)
     {
         var builder = new CertificateRevocationListBuilder();
-        foreach (var (serial, at) in revoked)
+        foreach (var (serial, at, reason) in revoked)
         {
-            builder.AddEntry(Convert.FromHexString(serial), at, X509RevocationReason.Unspecified);
+            // Rows revoked before reasons were recorded have none: unspecified, which RFC 5280 leaves out of the entry.
+            builder.AddEntry(Convert.FromHexString(serial), at, reason == X509RevocationReason.Unspecified ? null : reason);
         }
 
         return Profile.SignCrl(builder, caWithKey, crlNumber.Value, now.AddDays(7), now);
+    }
+
+    /// <summary>Whether an OCSP request's certificate ID names this CA as the issuer (name and key hash, in its hash algorithm).</summary>
+    public bool IsIssuerOf(Org.BouncyCastle.Ocsp.CertificateID id) => id.MatchesIssuer(ocspCertificate);
+
+    /// <summary>The responder ID of answers signed by the CA itself: its name.</summary>
+    public Org.BouncyCastle.Ocsp.RespID OcspResponderId => new(ocspCertificate.SubjectDN);
+
+    /// <summary>
+    /// Signs an OCSP basic response with the CA's own key (RFC 6960 §4.2.2.2: the issuer itself may answer, so relying
+    /// parties need no separate responder certificate) and wraps it as a successful OCSP response, the CA certificate
+    /// included. The hash follows the key's curve, as for the CRL: SHA-384 for the P-384 CA.
+    /// </summary>
+    public byte[] SignOcspResponse(Org.BouncyCastle.Ocsp.BasicOcspRespGenerator generator, DateTimeOffset producedAt)
+    {
+        var basic = generator.Generate(new Org.BouncyCastle.Crypto.Operators.Asn1SignatureFactory(OcspSignatureAlgorithm(), OcspKey()), [ocspCertificate],
+            producedAt.UtcDateTime);
+        return new Org.BouncyCastle.Ocsp.OCSPRespGenerator().Generate(Org.BouncyCastle.Ocsp.OCSPRespGenerator.Successful, basic).GetEncoded();
+    }
+
+    private Org.BouncyCastle.Crypto.AsymmetricKeyParameter OcspKey()
+    {
+        if (ocspKey is null)
+        {
+            using var key = caWithKey.GetECDsaPrivateKey() ?? throw new CryptographicException("The CA has no ECDSA private key; OCSP signing supports ECDSA CAs only.");
+            var pkcs8 = key.ExportPkcs8PrivateKey();
+            try
+            {
+                ocspKey = Org.BouncyCastle.Security.PrivateKeyFactory.CreateKey(pkcs8);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(pkcs8);
+            }
+        }
+
+        return ocspKey;
+    }
+
+    private string OcspSignatureAlgorithm()
+    {
+        using var key = Certificate.GetECDsaPublicKey() ?? throw new CryptographicException("The CA has no ECDSA key.");
+        return key.KeySize switch
+        {
+            <= 256 => "SHA256WITHECDSA",
+            <= 384 => "SHA384WITHECDSA",
+            _ => "SHA512WITHECDSA",
+        };
     }
 
     /// <summary>The fingerprint stored for an issued certificate and compared with the one a client presents.</summary>
@@ -295,6 +355,7 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
         }
     }
 
+    /// <summary>A revocation with a free-text reason (the console before 附3, the CLI): RFC 5280 reason unspecified.</summary>
     public async Task<Outcome<IssuedCertificateView>> RevokeAsync(ClaimsPrincipal actor, string serialNumber, string? reason)
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 200)
@@ -302,8 +363,65 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
             return Outcome<IssuedCertificateView>.Invalid(new FieldError("reason", "certificate.revocation_reason", "请填写吊销原因（不超过200字）"));
         }
 
-        var serial = serialNumber.ToUpperInvariant();
-        var record = await db.IssuedCertificates.FirstOrDefaultAsync(c => c.SerialNumber == serial);
+        var text = reason.Trim();
+        return await RevokeAsync(actor, serialNumber, X509RevocationReason.Unspecified, text, AuditEvent.Certificate_Revoked, text);
+    }
+
+    /// <summary>
+    /// 注销 (附3): the certificate is revoked at once with the RFC 5280 reason the 附3 choice maps to, which the CRL and
+    /// OCSP then give; <paramref name="reissued"/> says a new key replaces it (a damaged key becomes "superseded").
+    /// </summary>
+    public async Task<Outcome<IssuedCertificateView>> CancelAsync(ClaimsPrincipal actor, string serialNumber, CancellationReason reason, string? reasonText,
+        bool reissued = false)
+    {
+        if (CancellationReasons.Check(reason, reasonText) is { } error)
+        {
+            return Outcome<IssuedCertificateView>.Invalid(error);
+        }
+
+        var code = CancellationReasons.RevocationReason(reason, reissued);
+        var label = CancellationReasons.Label(reason);
+        var stored = string.IsNullOrWhiteSpace(reasonText) ? label : $"{label}：{reasonText.Trim()}";
+        if (stored.Length > 200)
+        {
+            return Outcome<IssuedCertificateView>.Invalid(new FieldError("reasonText", "cancellation.reason_text", "注销原因不能超过200字"));
+        }
+
+        return await RevokeAsync(actor, serialNumber, code, stored, AuditEvent.Credential_Cancelled,
+            $"reason={reason.ToString().ToLowerInvariant()};code={(int)code};reissued={(reissued ? "yes" : "no")};text={reasonText?.Trim()}");
+    }
+
+    /// <summary>
+    /// Revokes, as superseded, every certificate whose renewal overlap (<see cref="IssuedCertificate.RevokeAfter"/>) has
+    /// ended, each with its audit entry; returns how many. Run by <see cref="SupersededRevoker"/>, callable by anyone.
+    /// </summary>
+    public async Task<int> RevokeSupersededAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var due = await db.IssuedCertificates.AsNoTracking().Where(c => c.RevokedAt == null && c.RevokeAfter != null && c.RevokeAfter <= now)
+            .OrderBy(c => c.Id).Select(c => new { c.SerialNumber, c.RenewedBySerial, c.ReplacesSerial }).Take(1000).ToListAsync(cancellationToken);
+        var revoked = 0;
+        foreach (var certificate in due)
+        {
+            var replacement = certificate.RenewedBySerial ?? await db.IssuedCertificates.AsNoTracking()
+                .Where(c => c.ReplacesSerial == certificate.SerialNumber).Select(c => c.SerialNumber).FirstOrDefaultAsync(cancellationToken);
+            var reason = replacement is null ? "已更换，过渡期满" : $"已由证书 {replacement} 更换，过渡期满";
+            var outcome = await RevokeAsync(SystemActor, certificate.SerialNumber, X509RevocationReason.Superseded, reason, AuditEvent.Credential_SupersededRevoked,
+                $"renewedBy={replacement}", now);
+            revoked += outcome.IsOk ? 1 : 0;
+        }
+
+        return revoked;
+    }
+
+    private static readonly ClaimsPrincipal SystemActor = new(new ClaimsIdentity());
+
+    // Conditional on the row still being good, so two revocations at once cannot both succeed (nor both be audited);
+    // the change and its audit entry commit together.
+    private async Task<Outcome<IssuedCertificateView>> RevokeAsync(ClaimsPrincipal actor, string serialNumber, X509RevocationReason code, string reason,
+        AuditEvent auditEvent, string detail, DateTimeOffset? at = null)
+    {
+        var serial = serialNumber.Trim().ToUpperInvariant();
+        var record = await db.IssuedCertificates.AsNoTracking().FirstOrDefaultAsync(c => c.SerialNumber == serial);
         if (record is null)
         {
             return Outcome<IssuedCertificateView>.NotFound("certificate.not_found", "证书不存在");
@@ -314,11 +432,31 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
             return Outcome<IssuedCertificateView>.Conflict("certificate.already_revoked", "该证书已被吊销");
         }
 
-        record.RevokedAt = time.GetUtcNow();
-        record.RevokedBy = actor.Actor();
-        record.RevocationReason = reason.Trim();
-        await db.SaveChangesAsync();
-        await audit.WriteAsync(new AuditRecord(AuditEvent.Certificate_Revoked, AuditOutcome.Success) { Target = $"certificate:{record.SerialNumber}", Detail = record.RevocationReason });
+        var now = at ?? time.GetUtcNow();
+        var by = actor.Actor();
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            var changed = await db.IssuedCertificates.Where(c => c.Id == record.Id && c.RevokedAt == null).ExecuteUpdateAsync(u => u
+                .SetProperty(c => c.RevokedAt, now)
+                .SetProperty(c => c.RevokedBy, by)
+                .SetProperty(c => c.RevocationReason, reason)
+                .SetProperty(c => c.RevocationCode, (int)code));
+            if (changed == 0)
+            {
+                await transaction.RollbackAsync();
+                return Outcome<IssuedCertificateView>.Conflict("certificate.already_revoked", "该证书已被吊销");
+            }
+
+            audit.Stage(db, new AuditRecord(auditEvent, AuditOutcome.Success) { Target = $"certificate:{record.SerialNumber}", Detail = detail });
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+
+        await audit.ChainPendingAsync();
+        record.RevokedAt = now;
+        record.RevokedBy = by;
+        record.RevocationReason = reason;
+        record.RevocationCode = (int)code;
         return Outcome<IssuedCertificateView>.Ok(IssuedCertificateView.From(record, time.GetUtcNow()));
     }
 
@@ -338,8 +476,9 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
     public async Task<byte[]> CrlAsync()
     {
         var revoked = await db.IssuedCertificates.AsNoTracking().Where(c => c.RevokedAt != null)
-            .Select(c => new { c.SerialNumber, c.RevokedAt }).ToListAsync();
+            .Select(c => new { c.SerialNumber, c.RevokedAt, c.RevocationCode }).ToListAsync();
         // The CRL number only has to grow: the count of revocations does, since revocations are never undone.
-        return ca.BuildCrl(revoked.Select(r => (r.SerialNumber, r.RevokedAt!.Value)), new(revoked.Count + 1), time.GetUtcNow());
+        return ca.BuildCrl(revoked.Select(r => (r.SerialNumber, r.RevokedAt!.Value, (X509RevocationReason)(r.RevocationCode ?? 0))), new(revoked.Count + 1),
+            time.GetUtcNow());
     }
 }

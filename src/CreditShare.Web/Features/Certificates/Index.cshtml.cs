@@ -1,4 +1,8 @@
+using System.Text.Json;
+using CreditShare.Core;
+using CreditShare.Core.Credentials;
 using CreditShare.Web.Data;
+using CreditShare.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +19,7 @@ public sealed class IssueForm
     public bool Gateway { get; set; }
 }
 
-/// <summary>Lists, issues and revokes units' client certificates. The private key is shown once and never stored.</summary>
+/// <summary>Lists, issues and cancels (附3) units' client certificates. The private key is shown once and never stored.</summary>
 public sealed class IndexModel(CertificateService certificates, AppDbContext db) : PageModel
 {
     [BindProperty]
@@ -24,8 +28,19 @@ public sealed class IndexModel(CertificateService certificates, AppDbContext db)
     [BindProperty]
     public string? Serial { get; set; }
 
+    /// <summary>The 附3 reason's wire name (lost, damaged, …).</summary>
     [BindProperty]
-    public string? Reason { get; set; }
+    public string? CancelReason { get; set; }
+
+    [BindProperty]
+    public string? ReasonText { get; set; }
+
+    [BindProperty]
+    public bool Reissued { get; set; }
+
+    /// <summary>The 附3 choices in their order on the form, with their wire names.</summary>
+    public static IEnumerable<(string Name, string Label)> CancellationChoices =>
+        Enum.GetValues<CancellationReason>().Select(r => (JsonNamingPolicy.CamelCase.ConvertName(r.ToString()), CancellationReasons.Label(r)));
 
     public IReadOnlyList<IssuedCertificateView> Certificates { get; private set; } = [];
 
@@ -51,17 +66,19 @@ public sealed class IndexModel(CertificateService certificates, AppDbContext db)
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRevokeAsync()
+    public async Task<IActionResult> OnPostCancelAsync()
     {
-        var outcome = await certificates.RevokeAsync(User, Serial ?? "", Reason);
+        var outcome = CertificatesApi.ParseReason(CancelReason) is { } reason
+            ? await certificates.CancelAsync(User, Serial ?? "", reason, ReasonText, Reissued)
+            : Outcome<IssuedCertificateView>.Invalid(new FieldError("reason", "cancellation.reason", "请选择注销原因"));
         if (!outcome.IsOk)
         {
-            ModelState.AddModelError(nameof(Reason), outcome.Message ?? string.Join("；", outcome.Errors.Select(e => e.Message)));
+            ModelState.AddModelError(nameof(CancelReason), outcome.Message ?? string.Join("；", outcome.Errors.Select(e => e.Message)));
             await LoadAsync();
             return Page();
         }
 
-        TempData["Notice"] = $"证书 {outcome.Value!.SerialNumber} 已吊销，下一次请求即被拒绝";
+        TempData["Notice"] = $"证书 {outcome.Value!.SerialNumber} 已注销，下一次请求即被拒绝";
         return RedirectToPage();
     }
 
