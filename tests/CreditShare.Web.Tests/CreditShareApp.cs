@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Accounts;
+using CreditShare.Web.Features.Certificates;
 using CreditShare.Web.Features.Demo;
 using CreditShare.Web.Features.Units;
 using CreditShare.Web.Infrastructure;
@@ -29,10 +30,29 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
     public FakeTimeProvider Clock => clock ??= new(ClockStart);
 
     /// <summary>
-    /// Where the clock starts. Apps that speak real TLS keep today (the handshake checks certificates against the
-    /// machine's clock); an app whose tests depend on the day overrides this with a fixed date.
+    /// Where every test app's clock starts unless it overrides <see cref="ClockStart"/>: a fixed instant, so that a test
+    /// gives the same answer on any day. 2026-06-15 02:00 UTC is 10:00 Beijing time on a Monday in the middle of a month
+    /// and of a year: UTC and Beijing agree on the date, and moving the clock by hours, days or a few weeks crosses no
+    /// month, quarter or year boundary by accident (a test that means to cross one moves the clock there itself). It
+    /// lies between the fixtures' decision dates (2026-03-01) and their ends (2027-03-01), so their records are current.
+    /// <para>
+    /// Real TLS handshakes (Kestrel, the test clients, the gateway, ASP.NET Core's certificate handler, whose X509Chain
+    /// in .NET 10 takes no verification time and no TimeProvider) check certificates against the machine's clock, not
+    /// this one. So the test CA is valid from this instant for 20 years, the TLS server certificate is made at the real
+    /// time, and a unit's client certificate (issued at this instant minus 5 minutes, for 24 or 48 months) is valid at
+    /// the real time until 2028-06-15 (<see cref="RealTlsValidUntil"/>): after that, move this date forward.
+    /// </para>
     /// </summary>
-    protected virtual DateTimeOffset ClockStart => DateTimeOffset.UtcNow;
+    public static readonly DateTimeOffset FixedStart = new(2026, 6, 15, 2, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The last real day on which 24-month client certificates issued at <see cref="FixedStart"/> pass a real handshake.</summary>
+    public static DateTimeOffset RealTlsValidUntil => FixedStart.AddMonths(24).AddDays(-1);
+
+    /// <summary>Where the clock starts; an app whose tests need another day overrides this with another fixed date.</summary>
+    protected virtual DateTimeOffset ClockStart => FixedStart;
+
+    /// <summary>Whether the app's database starts empty (and is migrated by the app) rather than as a copy of a migrated template.</summary>
+    protected virtual bool StartsFromEmptyDatabase => false;
 
     public TestDatabase Database { get; } = TestDatabase.Create();
 
@@ -63,7 +83,7 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        TlsSetup.EnsureDevelopmentCertificates(PkiPaths, DateTimeOffset.UtcNow);
+        CreatePki();
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("ConnectionStrings:CreditShare", Database.ConnectionString);
@@ -95,10 +115,36 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// The CA from the app's clock start (receipts are signed at the app's time, by a signer whose validity starts with the
+    /// CA's, and verified at the receipt's time) for 20 years, so it is valid at the real time too; the TLS server
+    /// certificate (and the data-protection one) at the real time, the only clock a real handshake knows. The wall clock
+    /// is read here for that and nothing else.
+    /// </summary>
+    private void CreatePki()
+    {
+        var realNow = DateTimeOffset.UtcNow;
+        if (realNow > RealTlsValidUntil)
+        {
+            throw new InvalidOperationException(
+                $"CreditShareApp.FixedStart ({FixedStart:yyyy-MM-dd}) is too long ago: client certificates issued at it no longer pass a real TLS handshake today. Move it forward.");
+        }
+
+        var caCertificate = PkiPaths["CertificateAuthority:CertificatePath"]!;
+        var caKey = PkiPaths["CertificateAuthority:KeyPath"]!;
+        if (!File.Exists(caCertificate) || !File.Exists(caKey))
+        {
+            var start = Clock.GetUtcNow();
+            CertificateAuthority.CreateCa(caCertificate, caKey, "CreditShare Test CA", start < realNow ? start : realNow);
+        }
+
+        TlsSetup.EnsureDevelopmentCertificates(PkiPaths, realNow);
+    }
+
     public virtual async Task InitializeAsync()
     {
-        // The database first: starting the host migrates it.
-        await Database.CreateAsync();
+        // The database first: starting the host migrates it (a copy of the template has nothing left to migrate).
+        await (StartsFromEmptyDatabase ? Database.CreateAsync() : Database.CreateMigratedAsync());
         StartHost();
         await ApplicationSetup.MigrateAsync(Services);
         UnitIds["center"] = await CreateUnitAsync("测试信用中心", "12640000", ["center"]);

@@ -1,3 +1,8 @@
+using CreditShare.Web.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CreditShare.Web.Tests;
@@ -42,6 +47,74 @@ public sealed class TestDatabase
         return new TestDatabase("Sqlite", $"Data Source={path}", null);
     }
 
+    /// <summary>
+    /// The database with the schema already in place: a copy of a template migrated once per test process (a file copy
+    /// on SQLite, <c>CREATE DATABASE … TEMPLATE</c> on PostgreSQL). Migrating every test app's database from nothing
+    /// cost a few seconds each, over a hundred apps; what an app does at start (roles, catalog, keys, units) still runs
+    /// on its own copy. Migrating from nothing stays tested by <c>MigrationTests</c>, <c>StartupTests</c> and
+    /// <c>OlderBuildDatabaseTests</c>, which start from <see cref="CreateAsync"/>.
+    /// </summary>
+    public async Task CreateMigratedAsync()
+    {
+        var template = await MigratedTemplate.Value;
+        if (IsPostgres)
+        {
+            await using var connection = new NpgsqlConnection(ServerConnection(Environment.GetEnvironmentVariable("CREDITSHARE_TEST_POSTGRES")!));
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{Name}\" TEMPLATE \"{template}\"", connection);
+            await command.ExecuteNonQueryAsync();
+            return;
+        }
+
+        File.Copy(template, SqlitePath);
+    }
+
+    private static readonly Lazy<Task<string>> MigratedTemplate = new(CreateTemplateAsync);
+
+    /// <summary>An empty database of the provider under test, migrated by the application's own database setup.</summary>
+    private static async Task<string> CreateTemplateAsync()
+    {
+        var template = Create();
+        await template.CreateAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = template.Provider,
+            ["ConnectionStrings:CreditShare"] = template.ConnectionString,
+        }).Build();
+        await using (var services = new ServiceCollection().AddLogging().AddAppDatabase(configuration).BuildServiceProvider())
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.MigrateAsync();
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DropQuietly(template);
+        if (template.IsPostgres)
+        {
+            // No connection may stay open on a database that is being copied.
+            NpgsqlConnection.ClearAllPools();
+            return template.Name!;
+        }
+
+        // Closing the last connection checkpoints the WAL into the file, so the one file is the whole database.
+        SqliteConnection.ClearAllPools();
+        return template.SqlitePath;
+    }
+
+    /// <summary>At the end of the test process; scripts/test throws the whole server and folder away anyway.</summary>
+    private static void DropQuietly(TestDatabase template)
+    {
+        try
+        {
+            template.DropAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
+        {
+        }
+    }
+
+    private string SqlitePath => ConnectionString["Data Source=".Length..];
+
+    /// <summary>An empty database (on SQLite nothing at all: the file appears when the app first opens it).</summary>
     public async Task CreateAsync()
     {
         if (!IsPostgres)
@@ -59,8 +132,8 @@ public sealed class TestDatabase
     {
         if (!IsPostgres)
         {
-            var path = ConnectionString["Data Source=".Length..];
-            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            var path = SqlitePath;
+            foreach (var file in new[] { path, path + "-wal", path + "-shm", path + ".migration-lock" })
             {
                 File.Delete(file);
             }

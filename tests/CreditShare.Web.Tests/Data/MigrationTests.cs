@@ -4,8 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CreditShare.Web.Tests.Data;
 
-public class MigrationTests(CreditShareApp app) : IClassFixture<CreditShareApp>
+public class MigrationTests(MigrationTests.EmptyDatabaseApp app) : IClassFixture<MigrationTests.EmptyDatabaseApp>
 {
+    /// <summary>Other apps start from a copy of a migrated template; this one starts from nothing, as a new installation does.</summary>
+    public sealed class EmptyDatabaseApp : CreditShareApp
+    {
+        protected override bool StartsFromEmptyDatabase => true;
+    }
+
     [Fact]
     public async Task An_empty_database_is_migrated_to_the_latest_model_with_roles_and_catalog()
     {
@@ -13,7 +19,7 @@ public class MigrationTests(CreditShareApp app) : IClassFixture<CreditShareApp>
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
-        Assert.Equal(7, await db.Roles.CountAsync());
+        Assert.Equal(8, await db.Roles.CountAsync());
         Assert.Equal(6, await db.CatalogVersions.CountAsync(c => c.IsCurrent));
         Assert.Equal(app.Database.IsPostgres ? "Npgsql.EntityFrameworkCore.PostgreSQL" : "Microsoft.EntityFrameworkCore.Sqlite", db.Database.ProviderName);
     }

@@ -73,7 +73,7 @@ public class RequestsAndExportsTests(SharingApp app) : IClassFixture<SharingApp>
     [Fact]
     public async Task An_ID_number_that_also_passes_the_USCC_check_is_taken_as_a_person()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
         var both = Enumerable.Range(0, 100_000).Select(TestRecords.IdNumber)
             .First(n => CreditShare.Core.Codes.UnifiedSocialCreditCode.Check(n).IsValid && CreditShare.Core.Codes.CitizenIdNumber.Check(n, today).IsValid);
         var submitted = await WithAsync(s => s.GetRequiredService<QueryRequests>().SubmitAsync(SharingApp.Staff("uq3", StaffRoles.UserUnitQuerier, app.UnitIds["user"]),
