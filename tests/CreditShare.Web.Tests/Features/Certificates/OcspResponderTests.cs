@@ -17,10 +17,10 @@ namespace CreditShare.Web.Tests.Features.Certificates;
 /// <summary>
 /// The OCSP responder on a real Kestrel port, asked by the real <c>openssl ocsp</c> and by BouncyCastle.
 /// <para>
-/// Times: answers carry thisUpdate = the app's clock and nextUpdate an hour later, and openssl compares them with the
-/// wall clock (allowing 5 minutes, its default <c>-validity_period</c>). This class never moves the app's clock, which
-/// starts at the wall-clock time the fixture is made: thisUpdate is then a little in the past, never in the future,
-/// and nextUpdate an hour ahead, so openssl's checks pass without loosening them and no test reads the wall clock.
+/// Times: answers carry thisUpdate = the app's clock and nextUpdate an hour later. The app's clock is the tests' fixed
+/// start, months or years away from the wall clock that openssl compares the times with, so its window
+/// (<c>-validity_period</c>) is opened to a century; the times themselves are checked exactly against the app's clock
+/// in the printed answer, and no test reads the wall clock.
 /// </para>
 /// </summary>
 public class OcspResponderTests(KestrelApp app) : IClassFixture<KestrelApp>
@@ -70,7 +70,7 @@ public class OcspResponderTests(KestrelApp app) : IClassFixture<KestrelApp>
             start.ArgumentList.Add($"c{i}.pem");
         }
 
-        foreach (var argument in new[] { "-url", new Uri(app.BaseAddress, "/pki/ocsp").ToString(), "-CAfile", "trust.pem", "-resp_text" }
+        foreach (var argument in new[] { "-url", new Uri(app.BaseAddress, "/pki/ocsp").ToString(), "-CAfile", "trust.pem", "-resp_text", "-validity_period", "3153600000" }
             .Concat(trustAsResponder ? ["-VAfile", "trust.pem"] : []))
         {
             start.ArgumentList.Add(argument);
