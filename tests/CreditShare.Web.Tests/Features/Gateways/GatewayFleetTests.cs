@@ -7,6 +7,7 @@ using CreditShare.Core.Contract;
 using CreditShare.Web.Features.Gateways;
 using CreditShare.Web.Tests.Features.Reporting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CreditShare.Web.Tests.Features.Gateways;
 
@@ -56,7 +57,7 @@ public partial class GatewayFleetTests(GatewayApp app) : IClassFixture<GatewayAp
     {
         var (healthyCertificate, healthy) = await app.IssueAsync("source", gateway: true);
         var (backedUpCertificate, backedUp) = await app.IssueAsync("source2", gateway: true);
-        var (expiringCertificate, expiring) = await app.IssueAsync("source", gateway: true, notAfter: app.Clock.GetUtcNow().AddDays(20));
+        var (_, expiring) = await app.IssueAsync("source", gateway: true, notAfter: app.Clock.GetUtcNow().AddDays(20));
         var (_, neverHeard) = await app.IssueAsync("source2", gateway: true);
         var start = app.Clock.GetUtcNow();
 
@@ -70,7 +71,15 @@ public partial class GatewayFleetTests(GatewayApp app) : IClassFixture<GatewayAp
         await BeatAsync(healthyCertificate, Beat("健康前置机", queue: 2, oldestSeconds: 30));
         // Waiting 58 minutes when it reported; over an hour by the time anyone looks.
         await BeatAsync(backedUpCertificate, Beat("积压前置机", queue: 120, oldestSeconds: 58 * 60, error: "平台暂时不可达（HTTP 503）"));
-        await BeatAsync(expiringCertificate, Beat("将到期前置机"));
+        // A certificate that ends 20 days after the app's fixed date ended months ago on the machine's clock, and a real
+        // handshake checks that one (ASP.NET Core's certificate handler takes no TimeProvider). So its heartbeat goes to
+        // the service the endpoint calls, with what the endpoint passes; the other gateways' come over real mutual TLS.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var recorded = await scope.ServiceProvider.GetRequiredService<GatewayFleet>().RecordAsync(app.UnitIds["source"], expiring, Beat("将到期前置机"), "127.0.0.1");
+            Assert.True(recorded.IsOk, string.Join("; ", recorded.Errors.Select(e => e.Message)));
+        }
+
         // A second heartbeat replaces the first: one row per gateway certificate.
         await BeatAsync(healthyCertificate, Beat("健康前置机", queue: 0, oldestSeconds: null));
         Assert.Equal(1, await app.WithDbAsync(db => db.GatewayStatuses.CountAsync(g => g.CertificateSerial == healthy)));
