@@ -142,7 +142,7 @@ public class SigningRequestCheckTests
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest(Subject(), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = request.CreateSelfSigned(new DateTimeOffset(2026, 6, 14, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 6, 16, 0, 0, 0, TimeSpan.Zero));
         Assert.Equal("csr.format", Code(certificate.ExportCertificatePem()));
         Assert.Equal("csr.format", Code(key.ExportSubjectPublicKeyInfoPem()));
         // The certificate's DER, base64 without armour, is read as a request and does not parse as one.

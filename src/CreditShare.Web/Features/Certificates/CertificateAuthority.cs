@@ -122,21 +122,8 @@ public sealed class CertificateAuthority : IDisposable
         CertificatePurpose purpose = CertificatePurpose.System)
     {
         var key = Profile.NewCertificateKey(CertificateUse.Client);
-        var subject = new X500DistinguishedNameBuilder();
-        subject.AddCountryOrRegion("CN");
-        subject.AddOrganizationName(unit.Name);
-        if (purpose == CertificatePurpose.Gateway)
-        {
-            subject.AddOrganizationalUnitName(GatewayUnitName);
-        }
-
-        subject.AddCommonName(unit.Uscc);
-        var request = key.Request(subject.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
-        var certificate = Profile.Issue(request, caWithKey, notBefore, notAfter, RandomSerial());
+        var request = key.Request(UnitSubject(unit, purpose));
+        var certificate = IssueForUnit(request, notBefore, notAfter);
         return (certificate, key);
     }
 
@@ -170,7 +157,11 @@ public sealed class CertificateAuthority : IDisposable
     /// Signs a renewal for a unit's system or gateway from the request its holder made with a new key: the subject is
     /// the CA's own (as <see cref="SignClientCertificate"/> writes it), the key the request's.
     /// </summary>
-    public X509Certificate2 SignUnitRenewal(CertificateRequest holderRequest, Unit unit, CertificatePurpose purpose, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    public X509Certificate2 SignUnitRenewal(CertificateRequest holderRequest, Unit unit, CertificatePurpose purpose, DateTimeOffset notBefore, DateTimeOffset notAfter) =>
+        IssueForUnit(new CertificateRequest(UnitSubject(unit, purpose), holderRequest.PublicKey, holderRequest.HashAlgorithm), notBefore, notAfter);
+
+    /// <summary>The subject of a unit's certificate: its USCC as CN, and OU=前置机 for a gateway's.</summary>
+    private static X500DistinguishedName UnitSubject(Unit unit, CertificatePurpose purpose)
     {
         var subject = new X500DistinguishedNameBuilder();
         subject.AddCountryOrRegion("CN");
@@ -181,7 +172,12 @@ public sealed class CertificateAuthority : IDisposable
         }
 
         subject.AddCommonName(unit.Uscc);
-        var request = new CertificateRequest(subject.Build(), holderRequest.PublicKey, holderRequest.HashAlgorithm);
+        return subject.Build();
+    }
+
+    /// <summary>The extensions every unit client certificate carries, and the CA's signature.</summary>
+    private X509Certificate2 IssueForUnit(CertificateRequest request, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
