@@ -35,7 +35,8 @@ public static class DatabaseSetup
         {
             connectionString = string.IsNullOrWhiteSpace(connectionString) ? DefaultSqlite : connectionString;
             EnsureSqliteDirectory(connectionString);
-            services.AddDbContextPool<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas())
+            var pragmas = new SqlitePragmas(SqliteSynchronous(configuration));
+            services.AddDbContextPool<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(pragmas)
                 .ConfigureWarnings(w =>
                 {
                     ExpectedFailuresAreInformation(w);
@@ -69,22 +70,53 @@ public static class DatabaseSetup
         }
     }
 
-    /// <summary>WAL lets readers work during writes; synchronous=FULL makes an acknowledged commit survive a power cut.</summary>
-    private sealed class SqlitePragmas : DbConnectionInterceptor
+    /// <summary>
+    /// <c>Database:SqliteSynchronous</c>: <c>Full</c> (the default) fsyncs every commit, so an acknowledged commit survives
+    /// a power cut; <c>Normal</c> fsyncs only at checkpoints — in WAL mode still consistent and still safe against a killed
+    /// process, but the last commits before a power cut may be lost. For machines whose storage is battery-backed, and
+    /// for the test run on a disk without a RAM disk.
+    /// </summary>
+    public static string SqliteSynchronous(IConfiguration configuration) => configuration["Database:SqliteSynchronous"]?.Trim().ToUpperInvariant() switch
     {
-        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+        null or "" or "FULL" => "FULL",
+        "NORMAL" => "NORMAL",
+        var other => throw new InvalidOperationException($"Database:SqliteSynchronous is '{other}': use Full or Normal."),
+    };
+
+    /// <summary>WAL lets readers work during writes; synchronous=FULL makes an acknowledged commit survive a power cut.</summary>
+    private sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
+    {
+        private const string Full = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+        private const string Normal = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+        private readonly bool normal = synchronous == "NORMAL";
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
+            if (normal)
+            {
+                command.CommandText = Normal;
+            }
+            else
+            {
+                command.CommandText = Full;
+            }
+
             command.ExecuteNonQuery();
         }
 
         public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
+            if (normal)
+            {
+                command.CommandText = Normal;
+            }
+            else
+            {
+                command.CommandText = Full;
+            }
+
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CreditShare.Web.Infrastructure;
@@ -43,6 +44,9 @@ public static class SecurityHeaders
             headers["Referrer-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            // The platform's own clock, not the server socket's: gateways set their clock check and "today" by it, and
+            // a test platform runs on a fixed clock.
+            headers.Date = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToString("R", CultureInfo.InvariantCulture);
             return Task.CompletedTask;
         });
         return next(context);

@@ -26,7 +26,7 @@ public sealed class CheckTests(KestrelApp app) : IClassFixture<KestrelApp>
     {
         var credentials = await GatewayRig.IssueAsync(app);
         await using var rig = GatewayRig.Build(credentials, GatewayRig.OptionsFor(credentials, app.BaseAddress, "XZCF"));
-        // The platform's Date header comes from its real clock, which the test app's clock started from.
+        // The platform dates its answers by its own clock.
         rig.Clock.SetUtcNow(app.Clock.GetUtcNow().AddMinutes(10));
 
         var lines = await GatewayCheck.RunAsync(rig.Options, rig.Get<PlatformClient>(), rig.Get<TrustRefusals>(), rig.Clock, CancellationToken.None);

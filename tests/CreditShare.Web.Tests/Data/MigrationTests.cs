@@ -25,8 +25,12 @@ public class MigrationTests(MigrationTests.EmptyDatabaseApp app) : IClassFixture
     }
 
     [Fact]
-    public async Task Sqlite_runs_in_wal_mode_with_full_synchronous_commits()
+    public async Task Sqlite_runs_in_wal_mode_with_full_synchronous_commits_unless_configured_otherwise()
     {
+        Assert.Equal("FULL", DatabaseSetup.SqliteSynchronous(new ConfigurationBuilder().Build()));
+        Assert.Equal("NORMAL", DatabaseSetup.SqliteSynchronous(new ConfigurationBuilder().AddInMemoryCollection([new("Database:SqliteSynchronous", "normal")]).Build()));
+        Assert.Throws<InvalidOperationException>(() => DatabaseSetup.SqliteSynchronous(new ConfigurationBuilder().AddInMemoryCollection([new("Database:SqliteSynchronous", "OFF")]).Build()));
+
         if (app.Database.IsPostgres)
         {
             return;
@@ -36,6 +40,8 @@ public class MigrationTests(MigrationTests.EmptyDatabaseApp app) : IClassFixture
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await db.Database.OpenConnectionAsync();
         Assert.Equal("wal", await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToAsyncEnumerable().FirstAsync());
-        Assert.Equal(2, await db.Database.SqlQueryRaw<int>("PRAGMA synchronous").ToAsyncEnumerable().FirstAsync());
+        // scripts/test may run the suite with Normal where it has no RAM disk (Database__SqliteSynchronous).
+        var expected = DatabaseSetup.SqliteSynchronous(app.Services.GetRequiredService<IConfiguration>()) == "FULL" ? 2 : 1;
+        Assert.Equal(expected, await db.Database.SqlQueryRaw<int>("PRAGMA synchronous").ToAsyncEnumerable().FirstAsync());
     }
 }
