@@ -1,5 +1,6 @@
 using CreditShare.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CreditShare.Web.Tests.Data;
