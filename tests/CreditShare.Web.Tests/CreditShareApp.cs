@@ -198,8 +198,11 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         return outcome.Value!.Id;
     }
 
-    /// <summary>A staff account ready to sign in: its password changed from the one-time one, and (by default) TOTP bound.</summary>
-    public async Task<TestStaff> CreateStaffAsync(string role, string unit = "center", bool enrolled = true, string? userName = null)
+    /// <summary>
+    /// A staff account ready to sign in: its password changed from the one-time one, (by default) TOTP bound and the
+    /// current terms of use accepted.
+    /// </summary>
+    public async Task<TestStaff> CreateStaffAsync(string role, string unit = "center", bool enrolled = true, string? userName = null, bool acceptedTerms = true)
     {
         await using var scope = Services.CreateAsyncScope();
         var admin = scope.ServiceProvider.GetRequiredService<AccountAdministration>();
@@ -216,6 +219,14 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
             await users.ResetAuthenticatorKeyAsync(user);
             await users.SetTwoFactorEnabledAsync(user, true);
             key = await users.GetAuthenticatorKeyAsync(user);
+        }
+
+        if (acceptedTerms)
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.TermsAcceptances.Add(new Web.Features.Credentials.TermsAcceptance
+            { Version = Web.Features.Credentials.TermsOfUse.Version, UserId = user.Id, UnitCode = "test-setup", AcceptedAt = Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
         }
 
         return new TestStaff(user.Id, userName, created.Value!.InitialPassword, key, user.UnitId);

@@ -1,26 +1,34 @@
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Serialization;
 
 namespace CreditShare.Core.Credentials;
 
-/// <summary>注销此U-key的原因 on 附3. Stored as a number: never renumber.</summary>
+/// <summary>注销此U-key的原因 on 附3. Stored as a number: never renumber. On the wire in camelCase (<c>lost</c>, <c>forgottenPin</c>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CancellationReason>))]
 public enum CancellationReason
 {
     /// <summary>U-key丢失: the key may be in someone else's hands.</summary>
+    [JsonStringEnumMemberName("lost")]
     Lost = 1,
 
     /// <summary>U-key损坏.</summary>
+    [JsonStringEnumMemberName("damaged")]
     Damaged = 2,
 
     /// <summary>丢失或遗忘U-key密码.</summary>
+    [JsonStringEnumMemberName("forgottenPin")]
     ForgottenPin = 3,
 
     /// <summary>U-key用户信息变更.</summary>
+    [JsonStringEnumMemberName("userInformationChanged")]
     UserInformationChanged = 4,
 
     /// <summary>终止使用.</summary>
+    [JsonStringEnumMemberName("noLongerUsed")]
     NoLongerUsed = 5,
 
     /// <summary>其他 (with text).</summary>
+    [JsonStringEnumMemberName("other")]
     Other = 6,
 }
 

@@ -82,6 +82,28 @@ public sealed record CredentialApplicationForm
 
     /// <summary>The version of the terms of use the applicant accepted; null when not accepted.</summary>
     public string? AcceptedTermsVersion { get; init; }
+
+    /// <summary>
+    /// A personnel change or a new computer (art. 16): the U-key this application replaces, as on 附3, cancelled when
+    /// the new one is issued. Null for a first application.
+    /// </summary>
+    public CertificateReplacement? Replaces { get; init; }
+}
+
+/// <summary>附3 (U-key注销申请书) as part of a change (art. 16): whose U-key, its serial, and why it is cancelled.</summary>
+public sealed record CertificateReplacement
+{
+    /// <summary>姓名 of the person who holds the U-key now (the leaver, or the same person on a new computer).</summary>
+    public string HolderName { get; init; } = "";
+
+    public string HolderPhone { get; init; } = "";
+
+    /// <summary>U-key序列号: the certificate's serial, hexadecimal.</summary>
+    public string SerialNumber { get; init; } = "";
+
+    public CancellationReason Reason { get; init; } = CancellationReason.UserInformationChanged;
+
+    public string? ReasonText { get; init; }
 }
 
 /// <summary>What a U-key application must hold before it is taken, and its fields normalised (half-width, no separators in numbers).</summary>
@@ -181,12 +203,43 @@ public static partial class CredentialApplicationRules
         }
 
         errors.AddRange(StaffRoles.CheckCombination(normalised.Roles));
+        if (normalised.Replaces is { } replaces)
+        {
+            normalised = normalised with { Replaces = CheckReplacement(replaces, errors) };
+        }
+
         if (normalised.AcceptedTermsVersion != currentTermsVersion)
         {
             errors.Add(new FieldError("acceptTerms", "application.terms", "请阅读并接受平台使用条款"));
         }
 
         return (normalised, errors);
+    }
+
+    private static CertificateReplacement CheckReplacement(CertificateReplacement replaces, List<FieldError> errors)
+    {
+        // Serials as people copy them from a certificate viewer: with spaces or colons between the bytes, any case.
+        var serial = new string([.. Digits(replaces.SerialNumber).Where(c => c != ':' && c != ' ')]).ToUpperInvariant();
+        var normalised = replaces with
+        {
+            HolderName = Text(replaces.HolderName),
+            HolderPhone = Phone(replaces.HolderPhone),
+            SerialNumber = serial,
+            ReasonText = replaces.ReasonText is null ? null : Text(replaces.ReasonText),
+        };
+        Required(errors, "replaces.holderName", "原U-key使用人姓名", normalised.HolderName, 50);
+        PhoneField(errors, "replaces.holderPhone", "原U-key使用人联系电话", normalised.HolderPhone);
+        if (!SerialPattern().IsMatch(serial))
+        {
+            errors.Add(new FieldError("replaces.serialNumber", "application.replaced_serial", "原U-key序列号应为证书序列号（十六进制，最多40位）"));
+        }
+
+        if (CancellationReasons.Check(normalised.Reason, normalised.ReasonText) is { } reason)
+        {
+            errors.Add(reason with { Field = "replaces." + reason.Field });
+        }
+
+        return normalised;
     }
 
     private static void Required(List<FieldError> errors, string field, string label, string value, int maxLength)
@@ -282,6 +335,9 @@ public static partial class CredentialApplicationRules
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailPattern();
+
+    [GeneratedRegex(@"^[0-9A-F]{2,40}$")]
+    private static partial Regex SerialPattern();
 
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9._\-]{2,31}$")]
     private static partial Regex AccountNamePattern();

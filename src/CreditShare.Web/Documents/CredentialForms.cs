@@ -29,6 +29,13 @@ public static class CredentialForms
         ApplicationForm(writer, form, applicationNumber, applicationDay);
         writer.PageBreak();
         Authorisation(writer, form, applicationNumber, applicationDay);
+        if (form.Replaces is { } replaces)
+        {
+            // Art. 16: a change hands in 附3 for the U-key it replaces together with 附1 and 附2.
+            writer.PageBreak();
+            Cancellation(writer, replaces, applicationNumber, applicationDay);
+        }
+
         using var stream = new MemoryStream();
         document.Save(stream, false);
         return stream.ToArray();
@@ -113,6 +120,28 @@ public static class CredentialForms
         writer.Row(11, new Cell("电子邮箱：", 240, form.AgentEmail));
         writer.Gap(60);
         writer.Row(11, Cell.Space(250), new Cell("单位名称：", Cell.Rest, form.OrganisationName));
+        writer.Row(11, Cell.Space(250), new Cell("单位（盖章）"));
+        writer.Gap(52);
+        writer.Row(11, Cell.Space(250), new Cell("", 40), new Cell("年", 28), new Cell("月", 28), new Cell("日"));
+    }
+
+    private static void Cancellation(ReportPdf.Writer writer, CertificateReplacement replaces, string applicationNumber, DateOnly applicationDay)
+    {
+        Header(writer, "附3", "宁夏信用信息共享平台U-key注销申请书", applicationNumber, applicationDay);
+        writer.Gap(16);
+        writer.Line("我确认：", 11);
+        writer.Line("我已经领用宁夏社会信用服务中心提供的数字证书产品，信息如下：", 11);
+        writer.Row(11, new Cell("姓　　名：", 240, replaces.HolderName));
+        writer.Row(11, new Cell("联系电话：", 240, replaces.HolderPhone));
+        writer.Row(11, new Cell("U-key序列号：", 300, replaces.SerialNumber));
+        writer.Line("注销此U-key的原因：", 11);
+        var reason = replaces.Reason;
+        writer.Line($"{Box(reason is CancellationReason.Lost or CancellationReason.Damaged)} U-key丢失或损坏", 11);
+        writer.Line($"{Box(reason == CancellationReason.ForgottenPin)} 丢失或遗忘U-key密码", 11);
+        writer.Line($"{Box(reason == CancellationReason.UserInformationChanged)} U-key用户信息变更", 11);
+        writer.Line($"{Box(reason == CancellationReason.NoLongerUsed)} 终止使用", 11);
+        writer.Row(11, new Cell($"{Box(reason == CancellationReason.Other)} 其他", 240, reason == CancellationReason.Other ? replaces.ReasonText ?? "" : ""));
+        writer.Gap(60);
         writer.Row(11, Cell.Space(250), new Cell("单位（盖章）"));
         writer.Gap(52);
         writer.Row(11, Cell.Space(250), new Cell("", 40), new Cell("年", 28), new Cell("月", 28), new Cell("日"));

@@ -172,7 +172,7 @@ public static class ApplicationSetup
         app.UseMiddleware<SameOriginApiCalls>();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseMiddleware<ForcePasswordChange>();
+        app.UseMiddleware<FirstSignInSteps>();
 
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
@@ -251,24 +251,41 @@ internal sealed class DatabaseHealthCheck(AppDbContext db) : IHealthCheck
         await db.Database.CanConnectAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("数据库不可达");
 }
 
-/// <summary>An account that still has its one-time password can do nothing but change it (or sign out).</summary>
-internal sealed class ForcePasswordChange(RequestDelegate next)
+/// <summary>
+/// The steps of a first sign-in, in order: an account that still has its one-time password can do nothing but change it
+/// (or sign out); then one that has not accepted the current terms of use (art. 4, 23) can do nothing but accept them.
+/// A new version of the terms brings every account back to the second step.
+/// </summary>
+internal sealed class FirstSignInSteps(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Items.TryGetValue(StaffSessions.MustChangePasswordItem, out var must) && must is true
-            && !context.Request.Path.StartsWithSegments("/SignIn"))
+        if (!context.Request.Path.StartsWithSegments("/SignIn"))
         {
-            if (context.Request.Path.StartsWithSegments("/api"))
+            if (context.Items.TryGetValue(StaffSessions.MustChangePasswordItem, out var must) && must is true)
             {
-                await Problems.Forbidden("account.must_change_password", "首次登录须先修改初始密码").ExecuteAsync(context);
+                await RefuseAsync(context, "/SignIn/ChangePassword", "account.must_change_password", "首次登录须先修改初始密码");
                 return;
             }
 
-            context.Response.Redirect("/SignIn/ChangePassword");
-            return;
+            if (context.Items.TryGetValue(StaffSessions.MustAcceptTermsItem, out var terms) && terms is true)
+            {
+                await RefuseAsync(context, "/SignIn/Terms", "account.must_accept_terms", "须先阅读并接受平台使用条款（第四条、第二十三条）");
+                return;
+            }
         }
 
         await next(context);
+    }
+
+    private static async Task RefuseAsync(HttpContext context, string page, string code, string reason)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            await Problems.Forbidden(code, reason).ExecuteAsync(context);
+            return;
+        }
+
+        context.Response.Redirect(page);
     }
 }

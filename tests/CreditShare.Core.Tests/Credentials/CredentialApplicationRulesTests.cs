@@ -376,4 +376,38 @@ public class CredentialApplicationRulesTests
         ];
         Assert.Equal(expected.ToHashSet(), fields);
     }
+
+    private static CertificateReplacement Replacement() => new()
+    {
+        HolderName = "王五",
+        HolderPhone = "0951-1234568",
+        SerialNumber = "4A1F00C3D2",
+        Reason = CancellationReason.UserInformationChanged,
+    };
+
+    [Fact]
+    public void A_change_names_the_u_key_it_replaces_as_on_form_3_and_the_serial_is_taken_as_people_copy_it()
+    {
+        var replaces = Normalised(Valid() with { Replaces = Replacement() with { SerialNumber = " 4a:1f:00:c3:d2 ", HolderName = "　王五 " } }).Replaces!;
+        Assert.Equal("4A1F00C3D2", replaces.SerialNumber);
+        Assert.Equal("王五", replaces.HolderName);
+        Assert.Null(Normalised(Valid()).Replaces);
+    }
+
+    [Theory]
+    [InlineData("", "replaces.serialNumber", "application.replaced_serial")]
+    [InlineData("not-hex", "replaces.serialNumber", "application.replaced_serial")]
+    [InlineData("0123456789ABCDEF0123456789ABCDEF0123456789", "replaces.serialNumber", "application.replaced_serial")]
+    public void A_replaced_serial_that_is_not_a_certificate_serial_is_refused(string serial, string field, string code) =>
+        AssertOnly(Valid() with { Replaces = Replacement() with { SerialNumber = serial } }, field, code);
+
+    [Fact]
+    public void A_change_needs_the_holder_and_a_form_3_reason_with_its_text_for_other()
+    {
+        AssertOnly(Valid() with { Replaces = Replacement() with { HolderName = " " } }, "replaces.holderName", "application.required");
+        AssertOnly(Valid() with { Replaces = Replacement() with { HolderPhone = "abc" } }, "replaces.holderPhone", "application.phone");
+        AssertOnly(Valid() with { Replaces = Replacement() with { Reason = CancellationReason.Other } }, "replaces.reasonText", "cancellation.reason_text");
+        AssertOnly(Valid() with { Replaces = Replacement() with { Reason = (CancellationReason)99 } }, "replaces.reason", "cancellation.reason");
+        Assert.Equal("调岗", Normalised(Valid() with { Replaces = Replacement() with { Reason = CancellationReason.Other, ReasonText = " 调岗 " } }).Replaces!.ReasonText);
+    }
 }

@@ -144,4 +144,30 @@ public class CredentialFormsTests
         Assert.Contains(address, text.Replace("\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("750002", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_personnel_change_adds_form_3_for_the_replaced_u_key_with_its_reason_ticked()
+    {
+        var form = Form() with
+        {
+            Replaces = new CertificateReplacement { HolderName = "王建军", HolderPhone = "0951-5069999", SerialNumber = "4A1F00C3D2", Reason = CancellationReason.UserInformationChanged },
+        };
+        var (count, pages) = Read(CredentialForms.Render(form, Number, Day));
+        Assert.Equal(3, count);
+        var cancellation = pages[2];
+        Assert.Contains("附3", cancellation, StringComparison.Ordinal);
+        Assert.Contains("宁夏信用信息共享平台U-key注销申请书", cancellation, StringComparison.Ordinal);
+        foreach (var value in new[] { "王建军", "0951-5069999", "4A1F00C3D2", Number })
+        {
+            Assert.Contains(value, cancellation, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("☑ U-key用户信息变更", cancellation, StringComparison.Ordinal);
+        Assert.Contains("☐ U-key丢失或损坏", cancellation, StringComparison.Ordinal);
+        Assert.Contains("☐ 终止使用", cancellation, StringComparison.Ordinal);
+
+        var damaged = Read(CredentialForms.Render(form with { Replaces = form.Replaces with { Reason = CancellationReason.Damaged } }, Number, Day)).PageTexts[2];
+        Assert.Contains("☑ U-key丢失或损坏", damaged, StringComparison.Ordinal);
+        Assert.Equal(2, Read(CredentialForms.Render(Form(), Number, Day)).Pages);
+    }
 }

@@ -25,6 +25,9 @@ public sealed class StaffSessions(AppDbContext db, TimeProvider time, IOptions<S
 {
     public const string MustChangePasswordItem = "creditshare:must_change_password";
 
+    /// <summary>Set when the account has not accepted the current <see cref="Credentials.TermsOfUse"/> (art. 4, 23).</summary>
+    public const string MustAcceptTermsItem = "creditshare:must_accept_terms";
+
     public async Task<string> StartAsync(StaffUser user, string? clientIp)
     {
         var now = time.GetUtcNow();
@@ -77,6 +80,7 @@ public sealed class StaffSessions(AppDbContext db, TimeProvider time, IOptions<S
                 // An account of a suspended unit is as good as suspended.
                 IsSuspended = x.User.IsSuspended || unit.Status != UnitStatus.Active,
                 x.User.MustChangePassword,
+                AcceptedTerms = db.TermsAcceptances.Any(t => t.UserId == x.User.Id && t.Version == Credentials.TermsOfUse.Version),
             })
             .FirstOrDefaultAsync();
         if (found is null || found.Session.EndedAt is not null)
@@ -106,6 +110,7 @@ public sealed class StaffSessions(AppDbContext db, TimeProvider time, IOptions<S
         }
 
         http.Items[MustChangePasswordItem] = found.MustChangePassword;
+        http.Items[MustAcceptTermsItem] = !found.AcceptedTerms;
         return null;
     }
 }

@@ -432,11 +432,7 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
         var by = actor.Actor();
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            var changed = await db.IssuedCertificates.Where(c => c.Id == record.Id && c.RevokedAt == null).ExecuteUpdateAsync(u => u
-                .SetProperty(c => c.RevokedAt, now)
-                .SetProperty(c => c.RevokedBy, by)
-                .SetProperty(c => c.RevocationReason, reason)
-                .SetProperty(c => c.RevocationCode, (int)code));
+            var changed = await MarkRevokedAsync(db, record.Id, now, by, reason, code);
             if (changed == 0)
             {
                 await transaction.RollbackAsync();
@@ -455,6 +451,17 @@ public sealed class CertificateService(CertificateAuthority ca, AppDbContext db,
         record.RevocationCode = (int)code;
         return Outcome<IssuedCertificateView>.Ok(IssuedCertificateView.From(record, time.GetUtcNow()));
     }
+
+    /// <summary>
+    /// Revokes in the caller's transaction, only while the certificate is still good: 0 when someone else revoked it
+    /// first. Whoever calls it stages the audit entry in the same transaction.
+    /// </summary>
+    internal static Task<int> MarkRevokedAsync(AppDbContext db, long id, DateTimeOffset now, string by, string reason, X509RevocationReason code) =>
+        db.IssuedCertificates.Where(c => c.Id == id && c.RevokedAt == null).ExecuteUpdateAsync(u => u
+            .SetProperty(c => c.RevokedAt, now)
+            .SetProperty(c => c.RevokedBy, by)
+            .SetProperty(c => c.RevocationReason, reason.Length > 200 ? reason[..200] : reason)
+            .SetProperty(c => c.RevocationCode, (int)code));
 
     public async Task<IReadOnlyList<IssuedCertificateView>> ListAsync(int? unitId = null)
     {

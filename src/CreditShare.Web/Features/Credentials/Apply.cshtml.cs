@@ -49,6 +49,24 @@ public sealed class ApplyInput
 
     public bool AcceptTerms { get; set; }
 
+    /// <summary>A personnel change or a new computer (art. 16): 附3 for the U-key it replaces is part of the application.</summary>
+    public bool IsChange { get; set; }
+
+    public ReplacementInput Replaces { get; set; } = new();
+
+    public sealed class ReplacementInput
+    {
+        public string HolderName { get; set; } = "";
+
+        public string HolderPhone { get; set; } = "";
+
+        public string SerialNumber { get; set; } = "";
+
+        public CancellationReason Reason { get; set; } = CancellationReason.UserInformationChanged;
+
+        public string? ReasonText { get; set; }
+    }
+
     public CredentialApplicationForm ToForm() => new()
     {
         OrganisationName = OrganisationName,
@@ -72,6 +90,16 @@ public sealed class ApplyInput
         AccountName = AccountName,
         Roles = Roles,
         AcceptedTermsVersion = AcceptTerms ? TermsOfUse.Version : null,
+        Replaces = IsChange
+            ? new CertificateReplacement
+            {
+                HolderName = Replaces.HolderName,
+                HolderPhone = Replaces.HolderPhone,
+                SerialNumber = Replaces.SerialNumber,
+                Reason = Replaces.Reason,
+                ReasonText = Replaces.ReasonText,
+            }
+            : null,
     };
 }
 

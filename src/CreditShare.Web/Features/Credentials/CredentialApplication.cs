@@ -102,6 +102,15 @@ public sealed class CredentialApplication
 
     /// <summary>Set when this application replaces a leaver's credential (art. 16): the leaver's certificate serial.</summary>
     public string? ReplacesSerial { get; set; }
+
+    // The rest of 附3 for a change: who holds the replaced U-key (sealed) and why it is cancelled.
+    public string? ReplacedHolderNameSealed { get; set; }
+
+    public string? ReplacedHolderPhoneSealed { get; set; }
+
+    public CancellationReason? ReplacementReason { get; set; }
+
+    public string? ReplacementReasonText { get; set; }
 }
 
 /// <summary>An acceptance of the platform's terms of use (art. 4, 23): by an applicant for their unit, or by a staff account at sign-in.</summary>
@@ -167,6 +176,7 @@ internal sealed class CredentialApplicationConfiguration : IEntityTypeConfigurat
         builder.Property(a => a.ApprovalOpinion).HasMaxLength(500);
         builder.Property(a => a.StaffUserId).HasMaxLength(64);
         builder.Property(a => a.ReplacesSerial).HasMaxLength(64);
+        builder.Property(a => a.ReplacementReasonText).HasMaxLength(200);
     }
 }
 

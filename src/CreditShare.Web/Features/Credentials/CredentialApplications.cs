@@ -66,6 +66,12 @@ public sealed class CredentialApplications(
             {
                 errors.Add(new FieldError("accountName", "application.account_taken", "该账号已被其他单位使用，请换一个"));
             }
+
+            if (form.Replaces is { } replaces && await ReplaceableAsync(replaces.SerialNumber, unit.Id) is null)
+            {
+                // One answer for "no such serial" and "another unit's": an applicant learns nothing about other units' keys.
+                errors.Add(new FieldError("replaces.serialNumber", "application.replaced_unknown", "本单位没有该序列号的有效U-key，请核对原U-key序列号"));
+            }
         }
 
         if (errors.Count > 0)
@@ -100,6 +106,11 @@ public sealed class CredentialApplications(
             AccountName = form.AccountName,
             Roles = string.Join('、', form.Roles),
             TermsVersion = TermsOfUse.Version,
+            ReplacesSerial = form.Replaces?.SerialNumber,
+            ReplacedHolderNameSealed = form.Replaces is { } r ? protector.Protect(r.HolderName) : null,
+            ReplacedHolderPhoneSealed = form.Replaces is { } p ? protector.Protect(p.HolderPhone) : null,
+            ReplacementReason = form.Replaces?.Reason,
+            ReplacementReasonText = form.Replaces?.ReasonText,
             SubmittedAt = now,
             SubmittedBy = who.UserId() is null ? null : who.Actor(),
             ClientIp = clientIp,
@@ -380,8 +391,50 @@ public sealed class CredentialApplications(
             UnitCode = application.UnitCode,
             Detail = $"application={application.Number};account={application.AccountName};key={request.KeyDescription};months={application.ValidityMonths}",
         });
-        await SaveAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        if (issuedBefore == 0 && application.ReplacesSerial is not null)
+        {
+            await StagePersonnelChangeAsync(actor, application, record, now);
+        }
+
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        await audit.ChainPendingAsync();
         return Outcome<IssuedFromRequest>.Ok(new IssuedFromRequest(IssuedCertificateView.From(record, now), certificate.ExportCertificatePem()));
+    }
+
+    /// <summary>
+    /// Art. 16 as one change, in the transaction that issues the newcomer's certificate: the replaced U-key is cancelled
+    /// with its 附3 reason (effective on the very next request), and when it belonged to another account — a person who
+    /// left the post — that account is suspended and its sessions ended. A new computer keeps the account.
+    /// </summary>
+    private async Task StagePersonnelChangeAsync(ClaimsPrincipal actor, CredentialApplication application, IssuedCertificate issued, DateTimeOffset now)
+    {
+        var replaced = await ReplaceableAsync(application.ReplacesSerial!, application.UnitId ?? 0);
+        var reason = application.ReplacementReason ?? CancellationReason.UserInformationChanged;
+        var code = CancellationReasons.RevocationReason(reason, reissued: true);
+        var text = application.ReplacementReasonText is { Length: > 0 } t ? $"{CancellationReasons.Label(reason)}：{t}" : CancellationReasons.Label(reason);
+        var cancelled = replaced is not null
+            && await CertificateService.MarkRevokedAsync(db, replaced.Id, now, actor.Actor(), $"{text}（由证书 {issued.SerialNumber} 接替）", code) > 0;
+        string? suspended = null;
+        if (cancelled && replaced!.StaffUserId is { } leaverId && leaverId != application.StaffUserId)
+        {
+            suspended = await db.Users.Where(u => u.Id == leaverId).Select(u => u.UserName).FirstOrDefaultAsync();
+            await db.Users.Where(u => u.Id == leaverId).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsSuspended, true));
+            var ended = await db.StaffSessions.Where(x => x.UserId == leaverId && x.EndedAt == null)
+                .ExecuteUpdateAsync(x => x.SetProperty(v => v.EndedAt, now).SetProperty(v => v.EndReason, "personnel_change"));
+            audit.Stage(db, new AuditRecord(AuditEvent.Account_Suspended, AuditOutcome.Success)
+            { Target = $"account:{suspended}", UnitCode = application.UnitCode, Detail = $"personnel_change={application.Number};sessions_ended={ended}" });
+        }
+
+        audit.Stage(db, new AuditRecord(AuditEvent.Credential_PersonnelChanged, AuditOutcome.Success)
+        {
+            Target = $"certificate:{application.ReplacesSerial}",
+            UnitCode = application.UnitCode,
+            Detail = $"application={application.Number};new={issued.SerialNumber};old={application.ReplacesSerial};cancelled={(cancelled ? "yes" : "already")};" +
+                $"reason={reason.ToString().ToLowerInvariant()};code={(int)code};leaver_suspended={suspended ?? "-"}",
+        });
+        issued.ReplacesSerial = application.ReplacesSerial;
     }
 
     public static string StateName(ApplicationState state) => state switch
@@ -454,7 +507,19 @@ public sealed class CredentialApplications(
         AccountName = a.AccountName,
         Roles = a.Roles.Split('、', StringSplitOptions.RemoveEmptyEntries),
         AcceptedTermsVersion = a.TermsVersion,
+        Replaces = a.ReplacesSerial is null ? null : new CertificateReplacement
+        {
+            HolderName = a.ReplacedHolderNameSealed is { } name ? protector.Unprotect(name) : "",
+            HolderPhone = a.ReplacedHolderPhoneSealed is { } phone ? protector.Unprotect(phone) : "",
+            SerialNumber = a.ReplacesSerial,
+            Reason = a.ReplacementReason ?? CancellationReason.UserInformationChanged,
+            ReasonText = a.ReplacementReasonText,
+        },
     };
+
+    /// <summary>The unit's certificate of that serial while it is still good (a change replaces only a live U-key).</summary>
+    private Task<IssuedCertificate?> ReplaceableAsync(string serial, int unitId) =>
+        db.IssuedCertificates.AsNoTracking().FirstOrDefaultAsync(c => c.SerialNumber == serial && c.UnitId == unitId && c.RevokedAt == null);
 
     private async Task<ApplicationView> ViewOfAsync(CredentialApplication a)
     {

@@ -156,9 +156,9 @@ public partial class SignInTests(CreditShareApp app) : IClassFixture<CreditShare
     }
 
     [Fact]
-    public async Task First_sign_in_enrols_the_authenticator_then_forces_a_password_change()
+    public async Task First_sign_in_enrols_the_authenticator_then_forces_a_password_change_then_the_terms_of_use()
     {
-        var staff = await app.CreateStaffAsync(StaffRoles.Reviewer, enrolled: false);
+        var staff = await app.CreateStaffAsync(StaffRoles.Reviewer, enrolled: false, acceptedTerms: false);
         await app.WithDbAsync(async db =>
             await db.Users.Where(u => u.Id == staff.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.MustChangePassword, true)));
         var client = app.Browser();
@@ -193,6 +193,12 @@ public partial class SignInTests(CreditShareApp app) : IClassFixture<CreditShare
         var changed = await client.PostFormAsync("/SignIn/ChangePassword",
             ("Input.CurrentPassword", staff.Password), ("Input.NewPassword", "New-Secret-2026"), ("Input.ConfirmPassword", "New-Secret-2026"));
         Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+
+        // Then the terms of use (art. 4, 23): nothing else until they are accepted.
+        Assert.Equal("/SignIn/Terms", (await client.GetAsync("/Units")).Headers.Location!.OriginalString);
+        Assert.Equal("account.must_accept_terms", (await (await client.GetAsync("/api/v1/units")).ProblemAsync(HttpStatusCode.Forbidden)).Code);
+        Assert.Contains("第二十三条", await client.GetStringAsync("/SignIn/Terms"));
+        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/SignIn/Terms", ("Accept", "true"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Units")).StatusCode);
 
         // A recovery code replaces the TOTP once, and only once.

@@ -752,6 +752,19 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.Property<int>("Quantity")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ReplacedHolderNameSealed")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReplacedHolderPhoneSealed")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("ReplacementReason")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReplacementReasonText")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("ReplacesSerial")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

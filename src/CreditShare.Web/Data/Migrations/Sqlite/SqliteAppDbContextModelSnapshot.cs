@@ -730,6 +730,19 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.Property<int>("Quantity")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ReplacedHolderNameSealed")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReplacedHolderPhoneSealed")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ReplacementReason")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReplacementReasonText")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ReplacesSerial")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
