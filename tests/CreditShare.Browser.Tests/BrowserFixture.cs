@@ -7,9 +7,17 @@ namespace CreditShare.Browser.Tests;
 /// The app on a real Kestrel port and Debian's Chromium driven by Playwright. Playwright never downloads a browser
 /// here: it launches /usr/bin/chromium (or CHROMIUM_PATH).
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
-    public KestrelApp App { get; } = new();
+    public BrowserFixture()
+        : this(new KestrelApp())
+    {
+    }
+
+    /// <summary>For a fixture whose app is configured otherwise (see <see cref="UKeyBrowserFixture"/>).</summary>
+    protected BrowserFixture(KestrelApp app) => App = app;
+
+    public KestrelApp App { get; }
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -34,16 +42,27 @@ public sealed class BrowserFixture : IAsyncLifetime
         await App.DisposeAsync();
     }
 
-    /// <summary>A fresh browser profile; the test server's certificate comes from a test CA the browser does not know.</summary>
-    public async Task<IPage> NewPageAsync(ViewportSize? viewport = null)
+    /// <summary>
+    /// A fresh browser profile; the test server's certificate comes from a test CA the browser does not know.
+    /// With <paramref name="clientCertificate"/>, the profile presents it to the app's origin in the TLS handshake, as a
+    /// browser does with a U-key's certificate.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(ViewportSize? viewport = null, ClientCertificate? clientCertificate = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var options = new BrowserNewContextOptions
         {
             IgnoreHTTPSErrors = true,
             BaseURL = App.BaseAddress.ToString(),
             Locale = "zh-CN",
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 860 },
-        });
+        };
+        if (clientCertificate is not null)
+        {
+            clientCertificate.Origin ??= App.BaseAddress.GetLeftPart(UriPartial.Authority);
+            options.ClientCertificates = [clientCertificate];
+        }
+
+        var context = await Browser.NewContextAsync(options);
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {
