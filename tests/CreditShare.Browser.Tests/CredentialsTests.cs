@@ -31,8 +31,7 @@ public class CredentialsTests(UKeyBrowserFixture fixture) : IClassFixture<UKeyBr
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/Credentials/Apply");
 
-        // 附1 §1 and §2, then 附2, by the labels a person reads. 手机 and 电子邮箱 are asked twice (使用人 and 经办人),
-        // under different headings, so those two are found within their section.
+        // 附1 §1 and §2, then 附2, by the labels a person reads, each within its section.
         var applicant = page.Locator("#apply-form .grid").Nth(0);
         var request = page.Locator("#apply-form .grid").Nth(1);
         var agent = page.Locator("#apply-form .grid").Nth(2);
@@ -54,9 +53,9 @@ public class CredentialsTests(UKeyBrowserFixture fixture) : IClassFixture<UKeyBr
         await Label(request, StaffRoles.Reporter).CheckAsync();
         await Label(agent, "经办人姓名").FillAsync(form.AgentName);
         await Label(agent, "所在部门").FillAsync(form.AgentDepartment);
-        await Label(agent, "联系电话").FillAsync(form.AgentPhone);
-        await Label(agent, "手机").FillAsync(form.AgentMobile);
-        await Label(agent, "电子邮箱").FillAsync(form.AgentEmail);
+        await Label(agent, "经办人联系电话").FillAsync(form.AgentPhone);
+        await Label(agent, "经办人手机").FillAsync(form.AgentMobile);
+        await Label(agent, "经办人电子邮箱").FillAsync(form.AgentEmail);
         await page.EvaluateAsync("() => window.scrollTo(0, 0)"); // the form from its heading, for the screenshot
         await BrowserFixture.ScreenshotAsync(page, "ukey-apply");
 
@@ -165,6 +164,10 @@ public class CredentialsTests(UKeyBrowserFixture fixture) : IClassFixture<UKeyBr
         await page.GetByLabel("新密码", new() { Exact = true }).FillAsync("Ukey-Browser-2026!");
         await page.GetByLabel("确认新密码").FillAsync("Ukey-Browser-2026!");
         await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        // Then the terms of use (art. 4, 23), as at every account's first sign-in.
+        await page.WaitForURLAsync(new Regex("/SignIn/Terms"));
+        await page.GetByLabel("我已阅读并接受上述使用条款").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "接受并继续" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("欢迎") })).ToBeVisibleAsync();
 
         // The first holder's U-key in the second holder's sign-in: refused with the reason, no fallback to the code.
