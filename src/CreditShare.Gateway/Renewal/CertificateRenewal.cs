@@ -40,7 +40,17 @@ public sealed class CertificateRenewal(GatewayOptions options, ClientCertificate
         await one.WaitAsync(cancellationToken);
         try
         {
-            var outcome = await AttemptAsync(cancellationToken);
+            RenewalOutcome outcome;
+            try
+            {
+                outcome = await AttemptAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // Whatever else went wrong is an alarm and a retry too: the loop must not stop the gateway.
+                outcome = new RenewalOutcome.Failed($"更换过程出错：{e.Message}");
+            }
+
             switch (outcome)
             {
                 case RenewalOutcome.Renewed renewed:
