@@ -54,6 +54,12 @@ public sealed class PlatformOptions
 
     /// <summary>The first of the two quick retries of a failed request (then twice as long); longer outages are the sender's backoff.</summary>
     public int RetryDelayMilliseconds { get; set; } = 1000;
+
+    /// <summary>
+    /// The gateway renews its own certificate (new key, proof with the old one) when it has at most this many days left;
+    /// <c>0</c> turns automatic renewal off (<c>gateway renew</c> still renews by hand).
+    /// </summary>
+    public int RenewBeforeDays { get; set; } = 30;
 }
 
 public sealed class SpoolOptions
@@ -193,6 +199,11 @@ public static class GatewayConfiguration
             problems.Add($"Platform:Certificate：客户端证书无法读取：{e.Message}");
         }
 
+        if (o.Platform.RenewBeforeDays is < 0 or > 365)
+        {
+            problems.Add("Platform:RenewBeforeDays：证书自动更换的提前天数应在0至365之间（0 表示不自动更换）");
+        }
+
         if (o.Spool.BatchSize is < 1 or > 5000)
         {
             problems.Add("Spool:BatchSize：每批记录数应在1至5000之间（平台单批最多5000条）");
@@ -293,6 +304,8 @@ public static class GatewayConfiguration
     /// <summary>The unit's client certificate with its key, from PEM files or a PKCS#12 file.</summary>
     public static X509Certificate2 LoadClientCertificate(PlatformOptions platform)
     {
+        // A renewal that a kill interrupted is finished first, so every reader of the files sees one whole pair.
+        Renewal.CredentialFiles.FinishInterruptedInstall(platform);
         if (!string.IsNullOrWhiteSpace(platform.Pkcs12))
         {
             return X509CertificateLoader.LoadPkcs12FromFile(platform.Pkcs12, platform.Pkcs12Password);

@@ -5,6 +5,7 @@ using CreditShare.Gateway.Folders;
 using CreditShare.Gateway.Operations;
 using CreditShare.Gateway.Queue;
 using CreditShare.Gateway.Receipts;
+using CreditShare.Gateway.Renewal;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -12,12 +13,13 @@ using Polly;
 // gateway check --config gateway.json        tries the platform, the certificates, the clock and every source once
 // gateway receipts verify --config …         proves offline, from the local chain and the CA, what was reported
 // gateway status --config …                  prints the queue's figures
+// gateway renew --config …                   renews the gateway's certificate now (new key, proof with the old one)
 var command = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
 var hostArgs = args.SkipWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
 var configPath = GatewayHost.ConfigPath(hostArgs);
 if (configPath is null)
 {
-    Console.Error.WriteLine("用法：gateway [run|check|receipts verify|status] --config gateway.json");
+    Console.Error.WriteLine("用法：gateway [run|check|renew|receipts verify|status] --config gateway.json");
     return 2;
 }
 
@@ -71,6 +73,14 @@ switch (command)
         var failed = lines.Count(l => !l.Ok);
         Console.WriteLine(failed == 0 ? "检查通过" : $"{failed} 项需要处理");
         return failed == 0 ? 0 : 1;
+    case ["renew"]:
+        var renewed = await host.Services.GetRequiredService<CertificateRenewal>().RenewAsync(CancellationToken.None);
+        foreach (var line in CertificateRenewal.Describe(renewed, options))
+        {
+            Console.WriteLine(line);
+        }
+
+        return renewed is RenewalOutcome.Renewed ? 0 : 1;
     case ["receipts", "verify"]:
         var report = ReceiptChain.Verify(ReceiptChain.Read(host.Services.GetRequiredService<GatewayStore>()), host.Services.GetRequiredService<X509CaAnchor>().Certificate);
         Console.WriteLine($"回执链：{report.Entries} 条记录，{report.SignedReceipts} 张平台签名回执校验通过，{report.WithoutReceipt} 条无回执（平台拒绝的批次）");
@@ -86,7 +96,7 @@ switch (command)
             new System.Text.Json.JsonSerializerOptions(CreditShare.Core.Contract.WireJson.Options) { WriteIndented = true }));
         return 0;
     default:
-        Console.Error.WriteLine($"不认识的命令“{string.Join(' ', command)}”。用法：gateway [run|check|receipts verify|status] --config gateway.json");
+        Console.Error.WriteLine($"不认识的命令“{string.Join(' ', command)}”。用法：gateway [run|check|renew|receipts verify|status] --config gateway.json");
         return 2;
 }
 
@@ -127,7 +137,7 @@ namespace CreditShare.Gateway
             services.AddSingleton<Spool>();
             services.AddSingleton<X509CaAnchor>();
             services.AddSingleton<TrustRefusals>();
-            services.AddSingleton(_ => GatewayConfiguration.LoadClientCertificate(options.Platform));
+            services.AddSingleton(_ => new ClientCertificate(GatewayConfiguration.LoadClientCertificate(options.Platform)));
 
             var timeout = TimeSpan.FromSeconds(Math.Max(10, options.Platform.RequestTimeoutSeconds));
             services.AddHttpClient<PlatformClient>(http =>
@@ -135,9 +145,9 @@ namespace CreditShare.Gateway
                     http.BaseAddress = new Uri(options.Platform.Url.TrimEnd('/') + "/");
                     http.Timeout = Timeout.InfiniteTimeSpan;
                 })
-                .ConfigurePrimaryHttpMessageHandler(sp => PlatformClient.Handler(
-                    sp.GetRequiredService<System.Security.Cryptography.X509Certificates.X509Certificate2>(), sp.GetRequiredService<X509CaAnchor>().Certificate,
-                    sp.GetRequiredService<TrustRefusals>()))
+                // The certificate as it is now: a renewal switches the next requests to the new one.
+                .ConfigurePrimaryHttpMessageHandler(sp => new ClientCertificateHandler(sp.GetRequiredService<ClientCertificate>(),
+                    certificate => PlatformClient.Handler(certificate, sp.GetRequiredService<X509CaAnchor>().Certificate, sp.GetRequiredService<TrustRefusals>())))
                 // Short retries here, on the real clock; the sender's own backoff covers outages of hours. Safe for POST: every
                 // batch carries its Idempotency-Key.
                 .AddResilienceHandler("platform", pipeline =>
@@ -161,12 +171,15 @@ namespace CreditShare.Gateway
             Databases.DatabaseSources.Add(services, options);
             Pull.PullMode.Add(services, options);
             services.AddHostedService<Heartbeat>();
+            services.AddSingleton<CertificateRenewal>();
+            services.AddSingleton<RenewalLoop>();
+            services.AddHostedService(sp => sp.GetRequiredService<RenewalLoop>());
             services.AddHostedService<StatusServer>();
             services.AddHostedService(sp =>
             {
                 // Known from the start, for the status page and the expiry warning.
                 sp.GetRequiredService<GatewayStatus>().CertificateNotAfter =
-                    sp.GetRequiredService<System.Security.Cryptography.X509Certificates.X509Certificate2>().NotAfter.ToUniversalTime();
+                    sp.GetRequiredService<ClientCertificate>().Current.NotAfter.ToUniversalTime();
                 return new NoWork();
             });
         }

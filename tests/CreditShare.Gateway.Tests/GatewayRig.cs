@@ -62,7 +62,10 @@ public sealed class GatewayRig : IAsyncDisposable
         var key = Path.Combine(directory, "gateway.key");
         await File.WriteAllTextAsync(certificate, issued.Value!.CertificatePem);
         await File.WriteAllTextAsync(key, issued.Value.PrivateKeyPem);
-        return new Credentials(directory, certificate, key, app.PkiPaths["CertificateAuthority:CertificatePath"]!, issued.Value.Certificate.SerialNumber);
+        var pkcs12 = Path.Combine(directory, "gateway.p12");
+        await File.WriteAllBytesAsync(pkcs12, issued.Value.Pkcs12);
+        return new Credentials(directory, certificate, key, app.PkiPaths["CertificateAuthority:CertificatePath"]!, issued.Value.Certificate.SerialNumber,
+            pkcs12, issued.Value.Pkcs12Password);
     }
 
     public static GatewayOptions OptionsFor(Credentials credentials, Uri platform, string? category = null)
@@ -146,4 +149,5 @@ public sealed class GatewayRig : IAsyncDisposable
     }
 }
 
-public sealed record Credentials(string Directory, string Certificate, string Key, string Ca, string Serial);
+/// <summary>The unit's certificate as PEM files (<see cref="Certificate"/>, <see cref="Key"/>) and, the same pair, as a PKCS#12 file.</summary>
+public sealed record Credentials(string Directory, string Certificate, string Key, string Ca, string Serial, string Pkcs12, string Pkcs12Password);

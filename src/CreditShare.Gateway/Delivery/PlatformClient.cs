@@ -144,6 +144,13 @@ public sealed class PlatformClient(HttpClient http, ILogger<PlatformClient> logg
         return (response.StatusCode, response.Headers.Date);
     }
 
+    /// <summary>Posts <paramref name="body"/>; returns the status and the answer's text (the caller reads it as the answer or as a problem).</summary>
+    public async Task<(HttpStatusCode Status, string Body)> PostForTextAsync<T>(string path, T body, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(path, body, WireJson.Options, cancellationToken);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
     public static ApiProblem? ReadProblem(string text)
     {
         try
@@ -156,7 +163,7 @@ public sealed class PlatformClient(HttpClient http, ILogger<PlatformClient> logg
         }
     }
 
-    private static string ProblemText(string text) => ReadProblem(text) is { } p ? $"：{p.Title}{(p.Detail is { Length: > 0 } d ? "，" + d : "")}" : "";
+    public static string ProblemText(string text) => ReadProblem(text) is { } p ? $"：{p.Title}{(p.Detail is { Length: > 0 } d ? "，" + d : "")}" : "";
 
     /// <summary>The innermost reason in words a unit's operator can act on.</summary>
     public static string Describe(Exception e)

@@ -27,6 +27,7 @@ public static class GatewayCheck
             lines.Add(days < 0 ? new CheckLine(false, "客户端证书", $"{certificate.Subject} 已于 {certificate.NotAfter:yyyy-MM-dd} 过期：请申请新证书")
                 : days <= Heartbeat.ExpiryWarningDays ? new CheckLine(false, "客户端证书", $"{certificate.Subject} 将在 {days} 天后到期：请及时申请更新")
                 : new CheckLine(true, "客户端证书", $"{certificate.Subject}，还有 {days} 天到期"));
+            lines.Add(RenewalLine(certificate, options.Platform.RenewBeforeDays, time));
             using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.Platform.CaCertificate));
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -85,6 +86,16 @@ public static class GatewayCheck
 
         return lines;
     }
+
+    /// <summary>When the running gateway renews its certificate by itself (<c>Platform:RenewBeforeDays</c>).</summary>
+    private static CheckLine RenewalLine(X509Certificate2 certificate, int renewBeforeDays, TimeProvider time) =>
+        Renewal.RenewalLoop.DueAt(certificate, renewBeforeDays) switch
+        {
+            null => new CheckLine(true, "证书自动更换", "已关闭（Platform:RenewBeforeDays 为 0）：到期前请运行 gateway renew 更换证书"),
+            { } due when due <= time.GetUtcNow() => new CheckLine(true, "证书自动更换",
+                $"已进入更换期（到期前 {renewBeforeDays} 天）：运行中的前置机会自动更换，也可立即运行 gateway renew"),
+            { } due => new CheckLine(true, "证书自动更换", $"将于 {Renewal.CertificateRenewal.Beijing(due)}（北京时间，到期前 {renewBeforeDays} 天）自动更换，无需人工操作"),
+        };
 
     private static CheckLine FolderLine(FolderSourceOptions folder)
     {

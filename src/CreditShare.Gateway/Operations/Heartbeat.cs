@@ -8,6 +8,9 @@ public sealed class Heartbeat(GatewayOptions options, StatusReport report, Gatew
 {
     public const int ExpiryWarningDays = 30;
 
+    /// <summary>The alarm of a certificate that expires soon; a renewal clears it.</summary>
+    public const string ExpiryAlarmKey = "certificate";
+
     /// <summary>A clock off by more than <see cref="GatewayCheck.MaxClockOffset"/> makes certificate checks and receipt times unreliable: said on the status page and in the log.</summary>
     public void CheckClock(DateTimeOffset? serverTime)
     {
@@ -33,6 +36,14 @@ public sealed class Heartbeat(GatewayOptions options, StatusReport report, Gatew
         }
     }
 
+    /// <summary>One heartbeat, as the loop sends it; returns the platform's status code.</summary>
+    public async Task<System.Net.HttpStatusCode> BeatAsync(CancellationToken cancellationToken)
+    {
+        var (answer, serverTime) = await platform.PostJsonAsync("api/v1/gateway/heartbeat", report.Heartbeat(), cancellationToken);
+        CheckClock(serverTime);
+        return answer;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         DateOnly? warned = null;
@@ -41,23 +52,25 @@ public sealed class Heartbeat(GatewayOptions options, StatusReport report, Gatew
             if (status.CertificateDaysLeft is { } days && days <= ExpiryWarningDays)
             {
                 var message = days < 0 ? "前置机证书已过期，平台将拒绝连接：请尽快申请新证书" : $"前置机证书将在 {days} 天后到期：请及时申请更新";
-                status.Raise("certificate", message);
+                status.Raise(ExpiryAlarmKey, message);
                 if (warned != Core.ProvincialTime.Today(time))
                 {
                     logger.LogWarning("{Message}", message);
                     warned = Core.ProvincialTime.Today(time);
                 }
             }
+            else
+            {
+                status.Clear(ExpiryAlarmKey);
+            }
 
             try
             {
-                var (answer, serverTime) = await platform.PostJsonAsync("api/v1/gateway/heartbeat", report.Heartbeat(), stoppingToken);
+                var answer = await BeatAsync(stoppingToken);
                 if ((int)answer >= 400)
                 {
                     logger.LogDebug("heartbeat answered {Status}", answer);
                 }
-
-                CheckClock(serverTime);
             }
             catch (HttpRequestException e)
             {

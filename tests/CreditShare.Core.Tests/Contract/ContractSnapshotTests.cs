@@ -42,6 +42,9 @@ public class ContractSnapshotTests
             "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "file-3f2a-0", "gateway", At),
         [nameof(SignedReceipt)] = new SignedReceipt("eyJiYXRjaElkIjoiLi4uIn0=", "ecdsa-sha256", "MEUCIQD...", "MIIB..."),
         [nameof(GatewayHeartbeat)] = new GatewayHeartbeat("机房一号前置机", "1.0.0", 3, 420, At.AddMinutes(-2), "平台暂时不可达（HTTP 503）", 88, 1_048_576, At),
+        [nameof(RenewalRequest)] = new RenewalRequest("-----BEGIN CERTIFICATE REQUEST-----\nMIIB...\n-----END CERTIFICATE REQUEST-----\n", "MEUCIQD...",
+            "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n"),
+        [nameof(RenewedCertificate)] = new RenewedCertificate("-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n", At.AddDays(7)),
         [nameof(ApiProblem)] = new ApiProblem(ApiProblem.TypeFor("validation_failed"), "请求内容有误", 400, "提交的内容未通过校验，请按字段提示修改",
             "validation_failed", [Error], "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
     };

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using CreditShare.Core.Contract;
 using CreditShare.Core.Credentials;
 using CreditShare.Web.Attachments;
 using CreditShare.Web.Features.Public;

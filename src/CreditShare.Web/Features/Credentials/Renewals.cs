@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using CreditShare.Core;
+using CreditShare.Core.Contract;
 using CreditShare.Core.Credentials;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Audit;
@@ -10,12 +11,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CreditShare.Web.Features.Credentials;
-
-/// <summary>
-/// A renewal: the new key's request and, as proof of possession, that request's DER signed with the old key (base64);
-/// with the old certificate (PEM) when the caller does not present it on the connection (the center renewing a U-key).
-/// </summary>
-public sealed record RenewalRequest(string? Csr, string? Proof, string? OldCertificate = null);
 
 public sealed record Renewed(IssuedCertificateView Certificate, string CertificatePem, DateTimeOffset OldRevokedAfter);
 
