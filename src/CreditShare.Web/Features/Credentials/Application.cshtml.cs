@@ -15,6 +15,21 @@ public sealed class ApplicationModel(CredentialApplications applications) : Page
     [BindProperty]
     public string? Csr { get; set; }
 
+    [BindProperty]
+    public string? Serial { get; set; }
+
+    [BindProperty]
+    public Core.Credentials.DeliveryMethod DeliveryMethod { get; set; }
+
+    [BindProperty]
+    public string? TrackingNumber { get; set; }
+
+    [BindProperty]
+    public string? CollectedBy { get; set; }
+
+    [BindProperty]
+    public bool CollectorIdChecked { get; set; }
+
     public ApplicationView? Application { get; private set; }
 
     public string? InitialPassword { get; private set; }
@@ -51,12 +66,27 @@ public sealed class ApplicationModel(CredentialApplications applications) : Page
         return await AfterAsync(outcome.IsOk, outcome.Message, outcome.Errors, outcome.IsOk ? $"证书 {outcome.Value!.Certificate.SerialNumber} 已签发" : "");
     }
 
+    public async Task<IActionResult> OnPostDeliverAsync()
+    {
+        var outcome = await applications.RecordDeliveryAsync(User, Number, Serial ?? "",
+            new Core.Credentials.DeliveryRecord(DeliveryMethod, TrackingNumber, CollectedBy, CollectorIdChecked));
+        return await AfterAsync(outcome.IsOk, outcome.Message, outcome.Errors, outcome.IsOk ? $"U-key {outcome.Value!.SerialNumber} 的交付已登记" : "");
+    }
+
     private async Task<IActionResult> AfterAsync(bool ok, string? message, IReadOnlyList<Core.FieldError> errors, string notice)
     {
         if (!ok)
         {
             var first = errors.Count > 0 ? errors[0].Field : null;
-            var field = first is "csr" ? nameof(Csr) : first is "opinion" ? nameof(Opinion) : string.Empty;
+            var field = first switch
+            {
+                "csr" => nameof(Csr),
+                "opinion" => nameof(Opinion),
+                "trackingNumber" => nameof(TrackingNumber),
+                "collectedBy" => nameof(CollectedBy),
+                "collectorIdChecked" => nameof(CollectorIdChecked),
+                _ => string.Empty,
+            };
             ModelState.AddModelError(field, message ?? string.Join("；", errors.Select(e => e.Message)));
         }
         else

@@ -19,7 +19,12 @@ public sealed record ApplicationStatusView(string Number, string State, string S
 /// <summary>An application as the center's staff see it, personal fields opened (audited).</summary>
 public sealed record ApplicationView(long Id, string Number, string State, string StateLabel, int? UnitId, CredentialApplicationForm Form,
     DateTimeOffset SubmittedAt, string? SubmittedBy, bool ScanUploaded, string? AcceptedBy, DateTimeOffset? AcceptedAt, string? AcceptanceOpinion,
-    string? ApprovedBy, DateTimeOffset? ApprovedAt, string? ApprovalOpinion, string? StaffUserId, IReadOnlyList<IssuedCertificateView> Certificates);
+    string? ApprovedBy, DateTimeOffset? ApprovedAt, string? ApprovalOpinion, string? StaffUserId, IReadOnlyList<IssuedCertificateView> Certificates,
+    IReadOnlyList<UKeyDeliveryView>? Deliveries = null);
+
+/// <summary>How one issued U-key reached its user: posted (tracking number) or collected (who, ID checked, when).</summary>
+public sealed record UKeyDeliveryView(string SerialNumber, string Method, string? TrackingNumber, string? CollectedBy, bool CollectorIdChecked,
+    DateTimeOffset DeliveredAt, string RecordedBy);
 
 /// <summary>One row of the applications list: no personal data but the organisation's.</summary>
 public sealed record ApplicationSummary(string Number, string State, string StateLabel, string OrganisationName, string UnitCode, string AccountName,
@@ -437,6 +442,65 @@ public sealed class CredentialApplications(
         issued.ReplacesSerial = application.ReplacesSerial;
     }
 
+    /// <summary>
+    /// Records once how an issued U-key of this application was handed over (附1 接收方式); a revoked one is not handed
+    /// over. The conditional update makes two clerks recording at once end with one record and one audit entry.
+    /// </summary>
+    public async Task<Outcome<UKeyDeliveryView>> RecordDeliveryAsync(ClaimsPrincipal actor, string? number, string serial, DeliveryRecord input)
+    {
+        var application = await FindAsync(number);
+        if (application is null)
+        {
+            return NotFound<UKeyDeliveryView>();
+        }
+
+        var canonical = serial.Trim().ToUpperInvariant();
+        var certificate = await db.IssuedCertificates.AsNoTracking().FirstOrDefaultAsync(c => c.SerialNumber == canonical && c.ApplicationId == application.Id);
+        if (certificate is null)
+        {
+            return Outcome<UKeyDeliveryView>.NotFound("certificate.not_found", "该申请下没有此序列号的证书");
+        }
+
+        var (record, errors) = DeliveryRules.Check(input);
+        if (errors.Count > 0)
+        {
+            return Outcome<UKeyDeliveryView>.Invalid(errors);
+        }
+
+        if (certificate.RevokedAt is not null)
+        {
+            return Outcome<UKeyDeliveryView>.Conflict("delivery.revoked", "该证书已注销，不能再交付");
+        }
+
+        var now = time.GetUtcNow();
+        var by = actor.Actor();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var changed = await db.IssuedCertificates.Where(c => c.Id == certificate.Id && c.DeliveredAt == null).ExecuteUpdateAsync(u => u
+            .SetProperty(c => c.TrackingNumber, record.TrackingNumber)
+            .SetProperty(c => c.CollectedBy, record.CollectedBy)
+            .SetProperty(c => c.CollectorIdChecked, record.CollectorIdChecked)
+            .SetProperty(c => c.DeliveredAt, now)
+            .SetProperty(c => c.DeliveryRecordedBy, by));
+        if (changed == 0)
+        {
+            await transaction.RollbackAsync();
+            return Outcome<UKeyDeliveryView>.Conflict("delivery.already_recorded", "该U-key的交付已登记");
+        }
+
+        var method = record.Method == DeliveryMethod.Post ? "post" : "collect";
+        audit.Stage(db, new AuditRecord(AuditEvent.Credential_Delivered, AuditOutcome.Success)
+        {
+            Target = $"certificate:{canonical}",
+            UnitCode = application.UnitCode,
+            Detail = $"application={application.Number};method={method};asked={(application.Delivery == DeliveryMethod.Post ? "post" : "collect")};" +
+                (record.Method == DeliveryMethod.Post ? $"tracking={record.TrackingNumber}" : "id_checked=yes"),
+        });
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        await audit.ChainPendingAsync();
+        return Outcome<UKeyDeliveryView>.Ok(new UKeyDeliveryView(canonical, method, record.TrackingNumber, record.CollectedBy, record.CollectorIdChecked, now, by));
+    }
+
     public static string StateName(ApplicationState state) => state switch
     {
         ApplicationState.Submitted => "submitted",
@@ -527,7 +591,9 @@ public sealed class CredentialApplications(
         var certificates = await db.IssuedCertificates.AsNoTracking().Where(c => c.ApplicationId == a.Id).OrderBy(c => c.Id).ToListAsync();
         return new ApplicationView(a.Id, a.Number, StateName(a.State), ApplicationReview.Label(a.State), a.UnitId, Open(a), a.SubmittedAt, a.SubmittedBy,
             a.ScanUploadedAt is not null, a.AcceptedBy, a.AcceptedAt, a.AcceptanceOpinion, a.ApprovedBy, a.ApprovedAt, a.ApprovalOpinion, a.StaffUserId,
-            [.. certificates.Select(c => IssuedCertificateView.From(c, now))]);
+            [.. certificates.Select(c => IssuedCertificateView.From(c, now))],
+            [.. certificates.Where(c => c.DeliveredAt is not null).Select(c => new UKeyDeliveryView(c.SerialNumber, c.TrackingNumber is null ? "collect" : "post",
+                c.TrackingNumber, c.CollectedBy, c.CollectorIdChecked, c.DeliveredAt!.Value, c.DeliveryRecordedBy ?? ""))]);
     }
 
     private async Task SaveAsync()

@@ -63,6 +63,10 @@ public static class CredentialsApi
         office.MapPost("/{number}/certificates", async Task<Results<Ok<IssuedFromRequest>, ProblemHttpResult>> (string number, CertificateFromRequest body, CredentialApplications applications, HttpContext http) =>
             (await applications.IssueFromRequestAsync(http.User, number, body.Csr)).ToOk())
             .WithName("issueCredentialFromRequest").WithSummary("根据U-key生成的证书请求（PKCS#10）签发证书").ProducesProblems(400, 404, 409);
+        office.MapPost("/{number}/certificates/{serial}/delivery", async Task<Results<Ok<UKeyDeliveryView>, ProblemHttpResult>> (string number, string serial, DeliveryRecord body,
+            CredentialApplications applications, HttpContext http) =>
+            (await applications.RecordDeliveryAsync(http.User, number, serial, body)).ToOk())
+            .WithName("recordCredentialDelivery").WithSummary("登记U-key交付：邮寄（快递单号）或现场领取（领取人、已核验身份证）").ProducesProblems(400, 404, 409);
         return office;
     }
 

@@ -17,17 +17,8 @@ public class PersonnelChangeTests(CreditShareApp app) : IClassFixture<CreditShar
 
     private HttpClient Anonymous() => app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-    /// <summary>A U-key issued through the whole flow to <paramref name="form"/>'s account; its serial.</summary>
-    private async Task<(string Number, string Serial, ApprovalResult Approval)> IssuedAsync(CredentialApplicationForm form, string holder = UKeyRig.UserName)
-    {
-        var (number, approval, operatorClient) = await UKeyRig.ApprovedAsync(app, Anonymous(), app.SignInAsync, form with { UserName = holder });
-        var (csr, _) = await UKeyRig.OpenSslRequestAsync(work, $"/C=CN/O={form.OrganisationName}/CN={holder}");
-        var issued = await operatorClient.PostAsJsonAsync($"/api/v1/credential-applications/{number}/certificates", new CertificateFromRequest(csr), WireJson.Options);
-        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
-        var body = (await issued.Content.ReadFromJsonAsync<IssuedFromRequest>(WireJson.Options))!;
-        using var certificate = X509Certificate2.CreateFromPem(body.CertificatePem);
-        return (number, certificate.SerialNumber, approval);
-    }
+    private Task<(string Number, string Serial, ApprovalResult Approval)> IssuedAsync(CredentialApplicationForm form, string holder = UKeyRig.UserName) =>
+        UKeyRig.IssuedAsync(app, form, work, holder);
 
     [Fact]
     public async Task A_newcomer_gets_a_u_key_and_the_leavers_is_cancelled_and_the_leavers_account_suspended_in_one_change()

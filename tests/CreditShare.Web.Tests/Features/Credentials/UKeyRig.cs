@@ -80,6 +80,20 @@ public static class UKeyRig
         return (number, (await approved.Content.ReadFromJsonAsync<ApprovalResult>(WireJson.Options))!, first);
     }
 
+    /// <summary>A U-key issued through the whole flow to <paramref name="form"/>'s account, from an openssl request; its serial.</summary>
+    public static async Task<(string Number, string Serial, ApprovalResult Approval)> IssuedAsync(CreditShareApp app, CredentialApplicationForm form, string work,
+        string holder = UserName)
+    {
+        var anonymous = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var (number, approval, operatorClient) = await ApprovedAsync(app, anonymous, app.SignInAsync, form with { UserName = holder });
+        var (csr, _) = await OpenSslRequestAsync(work, $"/C=CN/O={form.OrganisationName}/CN={holder}");
+        var issued = await operatorClient.PostAsJsonAsync($"/api/v1/credential-applications/{number}/certificates", new CertificateFromRequest(csr), WireJson.Options);
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        var body = (await issued.Content.ReadFromJsonAsync<IssuedFromRequest>(WireJson.Options))!;
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(body.CertificatePem);
+        return (number, certificate.SerialNumber, approval);
+    }
+
     /// <summary>Like a browser, the client says which site its API calls come from (the in-memory browser does already).</summary>
     private static HttpClient SameSite(HttpClient client)
     {
