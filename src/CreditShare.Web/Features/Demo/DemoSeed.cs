@@ -45,6 +45,8 @@ public static class DemoSeed
         // The second 安全管理员 approves what the first asks for (account changes follow the two-person rule).
         new("secadmin2", "安全管理员二（演示）", "center", StaffRoles.SecurityAdmin),
         new("auditor", "审计管理员（演示）", "center", StaffRoles.AuditAdmin),
+        // 受理 of a U-key application is the operator's; 审核 is then a 安全管理员's (a different person).
+        new("certop", "证书业务操作员（演示）", "center", StaffRoles.CertificateOperator),
         new("reviewer", "业务审核员（演示）", "center", StaffRoles.Reviewer),
         new("querier", "查询员（演示）", "center", StaffRoles.Querier),
         new("reporter", "市场监管报送员（演示）", "scjg", StaffRoles.Reporter),
