@@ -121,6 +121,7 @@ internal sealed class IssuedCertificateConfiguration : IEntityTypeConfiguration<
         builder.Property(c => c.TrackingNumber).HasMaxLength(64);
         builder.Property(c => c.CollectedBy).HasMaxLength(100);
         builder.Property(c => c.DeliveryRecordedBy).HasMaxLength(256);
+        builder.Property(c => c.PublicKeySha256).HasMaxLength(64);
         builder.HasIndex(c => c.SerialNumber).IsUnique();
         builder.HasIndex(c => c.StaffUserId);
         builder.HasIndex(c => c.NotAfter);

@@ -1,6 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using CreditShare.Core.Contract;
+using CreditShare.Core.Credentials;
 using CreditShare.Gateway.Delivery;
 using CreditShare.Gateway.Operations;
 using CreditShare.Gateway.Renewal;
@@ -141,6 +144,49 @@ public sealed class RenewalTests(KestrelApp app) : IClassFixture<KestrelApp>
         using AsymmetricAlgorithm expected = old.GetRSAPublicKey() is null ? ECDsa.Create() : RSA.Create();
         expected.ImportFromPem(pendingKey);
         Assert.True(CredentialFiles.SamePublicKey(rig.Get<ClientCertificate>().Current, expected));
+    }
+
+    [Fact]
+    public async Task A_renewal_whose_answer_was_lost_is_asked_again_with_the_pending_key_and_the_certificate_already_issued_is_installed()
+    {
+        var credentials = await GatewayRig.IssueAsync(app);
+        await using var rig = GatewayRig.Build(credentials, GatewayRig.OptionsFor(credentials, app.BaseAddress, "XZCF"));
+        using var old = X509Certificate2.CreateFromPemFile(credentials.Certificate, credentials.Key);
+        var loop = rig.Get<RenewalLoop>();
+        MoveIntoWindow(rig, old);
+        // A refused first round leaves the pending key on disk, as a crash after the request left would.
+        await app.WithDbAsync(db => db.IssuedCertificates.Where(c => c.SerialNumber == credentials.Serial)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAt, app.Clock.GetUtcNow())));
+        var first = await loop.RunOnceAsync(CancellationToken.None);
+        await app.WithDbAsync(db => db.IssuedCertificates.Where(c => c.SerialNumber == credentials.Serial)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAt, (DateTimeOffset?)null)));
+
+        // The platform issues for the pending key, and the answer never reaches the gateway.
+        using AsymmetricAlgorithm pending = old.GetRSAPublicKey() is null ? ECDsa.Create() : RSA.Create();
+        pending.ImportFromPem(await File.ReadAllTextAsync(credentials.Key + ".next"));
+        var der = KeyKind.SigningRequest(old, pending);
+        using (var client = app.MachineClient(old))
+        {
+            var lost = await client.PostAsJsonAsync(CertificateRenewal.RenewalPath,
+                new RenewalRequest(PemEncoding.WriteString("CERTIFICATE REQUEST", der), Convert.ToBase64String(RenewalProof.Sign(old, der))), WireJson.Options);
+            Assert.Equal(HttpStatusCode.OK, lost.StatusCode);
+        }
+
+        var issuedSerial = (await RowAsync(credentials.Serial)).RenewedBySerial;
+        Assert.NotNull(issuedSerial);
+
+        rig.Clock.Advance(first);
+        await loop.RunOnceAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(CertificateRenewal.AlarmKey, rig.Status.Current().Alarms.Keys);
+        Assert.Equal(issuedSerial, rig.Get<ClientCertificate>().Current.SerialNumber);
+        using (var onDisk = X509Certificate2.CreateFromPemFile(credentials.Certificate, credentials.Key))
+        {
+            Assert.Equal(issuedSerial, onDisk.SerialNumber);
+        }
+
+        Assert.Equal(1, await app.WithDbAsync(db => db.IssuedCertificates.CountAsync(c => c.ReplacesSerial == credentials.Serial)));
+        Assert.Equal(HttpStatusCode.NoContent, await HeartbeatOf(rig).BeatAsync(CancellationToken.None));
     }
 
     [Fact]

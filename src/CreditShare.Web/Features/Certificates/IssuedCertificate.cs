@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
 namespace CreditShare.Web.Features.Certificates;
 
 /// <summary>A client certificate the platform's CA issued to a unit; the row decides, on every request, whether it is still good.</summary>
@@ -64,6 +67,18 @@ public sealed class IssuedCertificate
     public DateTimeOffset? DeliveredAt { get; set; }
 
     public string? DeliveryRecordedBy { get; set; }
+
+    /// <summary>
+    /// A renewal's: the certificate as issued, so that a retry whose answer was lost (same key, proof again) gets this very
+    /// certificate back instead of a refusal. Public material only; null for rows issued otherwise.
+    /// </summary>
+    public string? CertificatePem { get; set; }
+
+    /// <summary>A renewal's: <see cref="KeyHash"/> of the certificate's key, to recognise the retry of the same request.</summary>
+    public string? PublicKeySha256 { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the DER SubjectPublicKeyInfo: the same for a request and the certificate issued from it.</summary>
+    public static string KeyHash(PublicKey key) => Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
 }
 
 /// <summary>Stored as a number: never renumber.</summary>

@@ -46,6 +46,11 @@ public sealed class Renewals(AppDbContext db, CertificateAuthority ca, AuditWrit
         }
 
         var unit = await db.Units.FirstAsync(u => u.Id == old.UnitId);
+        if (error?.Code == "renewal.already_renewed" && await ReplayAsync(old, unit.Uscc, body, presented, now) is { } replayed)
+        {
+            return Outcome<Renewed>.Ok(replayed);
+        }
+
         if (error is null && old.Purpose != CertificatePurpose.Person)
         {
             // A unit's system or gateway: the request names the unit by its USCC, as the old certificate does.
@@ -81,6 +86,8 @@ public sealed class Renewals(AppDbContext db, CertificateAuthority ca, AuditWrit
             ApplicationId = old.ApplicationId,
             ReplacesSerial = old.SerialNumber,
             KeyFromRequest = true,
+            CertificatePem = certificate.ExportCertificatePem(),
+            PublicKeySha256 = IssuedCertificate.KeyHash(certificate.PublicKey),
         };
         db.IssuedCertificates.Add(renewed);
         old.RenewedBySerial = renewed.SerialNumber;
@@ -90,7 +97,33 @@ public sealed class Renewals(AppDbContext db, CertificateAuthority ca, AuditWrit
         { Target = $"certificate:{renewed.SerialNumber}", UnitCode = unit.Uscc, Detail = $"replaces={old.SerialNumber};old_revoked_after={old.RevokeAfter:O};key={request.KeyDescription}" });
         await db.SaveChangesAsync();
         await audit.ChainPendingAsync();
-        return Outcome<Renewed>.Ok(new Renewed(IssuedCertificateView.From(renewed, now), certificate.ExportCertificatePem(), old.RevokeAfter.Value));
+        return Outcome<Renewed>.Ok(new Renewed(IssuedCertificateView.From(renewed, now), renewed.CertificatePem, old.RevokeAfter.Value));
+    }
+
+    /// <summary>
+    /// The retry of a renewal whose answer was lost (a crash or the network after we issued): the same new key, proven
+    /// again with the old one, gets the certificate already issued for it, and nothing new is issued. Anything else
+    /// (another key, no valid proof, the new certificate revoked or not kept) is null: the caller refuses as renewed.
+    /// </summary>
+    private async Task<Renewed?> ReplayAsync(IssuedCertificate old, string unitCode, RenewalRequest body, X509Certificate2? presented, DateTimeOffset now)
+    {
+        var (request, error) = SigningRequestCheck.Parse(body.Csr);
+        if (error is not null || old.RevokeAfter is not { } oldRevokedAfter)
+        {
+            return null;
+        }
+
+        var renewed = await db.IssuedCertificates.FirstOrDefaultAsync(c => c.SerialNumber == old.RenewedBySerial);
+        if (renewed is not { RevokedAt: null, CertificatePem: { } pem, PublicKeySha256: { } keyHash }
+            || keyHash != IssuedCertificate.KeyHash(request!.Request.PublicKey)
+            || !ProofHolds(old, presented, request, body.Proof))
+        {
+            return null;
+        }
+
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Credential_Renewed, AuditOutcome.Success)
+        { Target = $"certificate:{renewed.SerialNumber}", UnitCode = unitCode, Detail = $"replaces={old.SerialNumber};old_revoked_after={oldRevokedAfter:O};replay=yes" });
+        return new Renewed(IssuedCertificateView.From(renewed, now), pem, oldRevokedAfter);
     }
 
     /// <summary>The old key signed the new request: checked with the old certificate, which must be the one we issued (thumbprint).</summary>

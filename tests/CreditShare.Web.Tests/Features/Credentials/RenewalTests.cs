@@ -48,10 +48,56 @@ public class RenewalTests(KestrelApp app) : IClassFixture<KestrelApp>
         Assert.Equal(renewed.Certificate.SerialNumber, record.RenewedBySerial);
         Assert.Null(record.RevokedAt); // good during the overlap
 
-        // A second renewal from the same old certificate is refused.
+        // A second renewal from the same old certificate, for another key, is refused (the same request is a replay: below).
+        var (otherPem, otherDer) = await NewRequestAsync();
         var again = await client.PostAsJsonAsync("/api/v1/machine/certificate/renewal",
-            new RenewalRequest(pem, Convert.ToBase64String(RenewalProof.Sign(old, der))), WireJson.Options);
+            new RenewalRequest(otherPem, Convert.ToBase64String(RenewalProof.Sign(old, otherDer))), WireJson.Options);
         Assert.Equal("renewal.already_renewed", (await again.ProblemAsync(HttpStatusCode.Conflict)).Code);
+    }
+
+    [Fact]
+    public async Task A_retry_of_a_renewal_whose_answer_was_lost_gets_the_same_certificate_and_issues_nothing_new()
+    {
+        using var old = await IssueAsync(gateway: true);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var (name, uscc) = await app.WithDbAsync(db => db.Units.Where(u => u.Id == app.UnitIds["source"]).Select(u => new { u.Name, u.Uscc }).SingleAsync()) is var u ? (u.Name, u.Uscc) : default;
+        // Each attempt signs its request afresh (an ECDSA signature differs every time): the key is what makes it the same request.
+        RenewalRequest Attempt()
+        {
+            var der = new CertificateRequest($"CN={uscc}, O={name}", key, HashAlgorithmName.SHA256).CreateSigningRequest();
+            return new RenewalRequest(PemEncoding.WriteString("CERTIFICATE REQUEST", der), Convert.ToBase64String(RenewalProof.Sign(old, der)));
+        }
+
+        using var client = app.MachineClient(old);
+        var first = await client.PostAsJsonAsync("/api/v1/machine/certificate/renewal", Attempt(), WireJson.Options);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var issued = (await first.Content.ReadFromJsonAsync<Renewed>(WireJson.Options))!;
+
+        // The answer was lost; the gateway asks again with the key it kept, twice.
+        for (var i = 0; i < 2; i++)
+        {
+            var retry = await client.PostAsJsonAsync("/api/v1/machine/certificate/renewal", Attempt(), WireJson.Options);
+            Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+            var replayed = (await retry.Content.ReadFromJsonAsync<Renewed>(WireJson.Options))!;
+            Assert.Equal(issued.Certificate.SerialNumber, replayed.Certificate.SerialNumber);
+            Assert.Equal(issued.CertificatePem, replayed.CertificatePem);
+            Assert.Equal(issued.OldRevokedAfter, replayed.OldRevokedAfter);
+        }
+
+        Assert.Equal([issued.Certificate.SerialNumber],
+            await app.WithDbAsync(db => db.IssuedCertificates.Where(c => c.ReplacesSerial == old.SerialNumber).Select(c => c.SerialNumber).ToListAsync()));
+        var target = $"certificate:{issued.Certificate.SerialNumber}";
+        var details = await app.WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(e => e.Target == target).Select(e => e.Detail).ToListAsync());
+        Assert.Equal(2, details.Count(d => d != null && d.Contains("replay=yes", StringComparison.Ordinal)));
+
+        // Another key, even with a valid proof, is still refused; so is the same key without one.
+        var (otherPem, otherDer) = await NewRequestAsync();
+        var other = await client.PostAsJsonAsync("/api/v1/machine/certificate/renewal",
+            new RenewalRequest(otherPem, Convert.ToBase64String(RenewalProof.Sign(old, otherDer))), WireJson.Options);
+        Assert.Equal("renewal.already_renewed", (await other.ProblemAsync(HttpStatusCode.Conflict)).Code);
+        var unproven = await client.PostAsJsonAsync("/api/v1/machine/certificate/renewal", Attempt() with { Proof = null }, WireJson.Options);
+        Assert.Equal("renewal.already_renewed", (await unproven.ProblemAsync(HttpStatusCode.Conflict)).Code);
+        Assert.Single(await app.WithDbAsync(db => db.IssuedCertificates.Where(c => c.ReplacesSerial == old.SerialNumber).ToListAsync()));
     }
 
     [Fact]

@@ -545,6 +545,9 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.Property<long?>("ApplicationId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("CertificatePem")
+                        .HasColumnType("text");
+
                     b.Property<string>("CollectedBy")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -575,6 +578,10 @@ namespace CreditShare.Web.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("NotBefore")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PublicKeySha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("Purpose")
                         .HasColumnType("integer");

@@ -525,6 +525,9 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.Property<long?>("ApplicationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CertificatePem")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CollectedBy")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -555,6 +558,10 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
 
                     b.Property<long>("NotBefore")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PublicKeySha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Purpose")
                         .HasColumnType("INTEGER");
