@@ -88,7 +88,18 @@ public class BrowserFixture : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
         await page.GetByLabel("动态口令").FillAsync(App.TotpNow(staff));
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/$"));
+        try
+        {
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/$"));
+        }
+        catch (TimeoutException)
+        {
+            // Seen about once in six full runs (also on a quiet machine): the sign-in did not reach the console. Say
+            // where it stopped and what the page said, so the next run that hits it tells why.
+            var errors = await page.Locator(".field-error, .error, .alert").AllInnerTextsAsync();
+            throw new TimeoutException($"sign-in of {staff.UserName} stopped at {page.Url}: {string.Join(" | ", errors.Where(e => e.Length > 0))}");
+        }
+
         return page;
     }
 
