@@ -20,7 +20,9 @@ public sealed class CredentialFilesTests : IDisposable
             ECDsa ecdsa => new CertificateRequest(subject, ecdsa, HashAlgorithmName.SHA256),
             _ => throw new ArgumentException("RSA or ECDSA only", nameof(key)),
         };
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(20));
+        // Dated by the test clock's fixed start: these tests move files, no TLS checks the dates.
+        var start = CreditShare.Web.Tests.CreditShareApp.FixedStart;
+        return request.CreateSelfSigned(start.AddDays(-1), start.AddDays(20));
     }
 
     [Fact]
