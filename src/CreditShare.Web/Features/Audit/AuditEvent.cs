@@ -110,6 +110,8 @@ public enum AuditEvent
     Credential_ReminderSent = 1914,
     Credential_PersonnelChanged = 1915,
     Credential_TermsAccepted = 1916,
+    Credential_IssuedServerKey = 1917,
+    Credential_Pkcs12Collected = 1918,
 
     // 2000: reads of non-public credit data
     Data_SubjectViewed = 2000,
@@ -125,6 +127,7 @@ public enum AuditEvent
     Data_ExportTraced = 2010,
     Data_AccessTraced = 2011,
     Data_CredentialApplicationViewed = 2012,
+    Data_CredentialsListed = 2013,
 }
 
 public static class AuditEventNames
@@ -214,6 +217,8 @@ public static class AuditEventNames
         AuditEvent.Credential_ReminderSent => "发送证书到期提醒",
         AuditEvent.Credential_PersonnelChanged => "人员变更：注销离岗人员证书并签发新证书",
         AuditEvent.Credential_TermsAccepted => "接受平台使用条款",
+        AuditEvent.Credential_IssuedServerKey => "服务器生成密钥签发证书（一次性PIN）",
+        AuditEvent.Credential_Pkcs12Collected => "领取服务器生成的证书文件（PKCS#12）",
         AuditEvent.Data_SharedSubject => "共享接口查询主体",
         AuditEvent.Data_SharedChanges => "共享接口读取变更",
         AuditEvent.Data_WebhookDelivered => "推送共享数据",
@@ -224,6 +229,7 @@ public static class AuditEventNames
         AuditEvent.Data_ExportTraced => "追溯导出文件",
         AuditEvent.Data_AccessTraced => "追查数据流向",
         AuditEvent.Data_CredentialApplicationViewed => "查看U-key申请（含个人信息）",
+        AuditEvent.Data_CredentialsListed => "查看证书与U-key台账",
         AuditEvent.Audit_Viewed => "查看审计日志",
         AuditEvent.Audit_Verified => "校验审计链",
         AuditEvent.Audit_Archived => "归档审计日志",

@@ -154,6 +154,18 @@ public sealed class CertificateAuthority : IDisposable
     }
 
     /// <summary>
+    /// A person's certificate whose key the platform makes (no token at hand): the same subject and extensions as
+    /// <see cref="SignPersonCertificate"/>, with the key returned for the one-time PKCS#12.
+    /// </summary>
+    public (X509Certificate2 Certificate, CertificateKey Key) SignPersonCertificateWithNewKey(Unit unit, string personName, string accountName,
+        DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var key = Profile.NewCertificateKey(CertificateUse.Client);
+        var request = key.Request(new X500DistinguishedName("CN=request"));
+        return (SignPersonCertificate(request, unit, personName, accountName, notBefore, notAfter), key);
+    }
+
+    /// <summary>
     /// Signs a renewal for a unit's system or gateway from the request its holder made with a new key: the subject is
     /// the CA's own (as <see cref="SignClientCertificate"/> writes it), the key the request's.
     /// </summary>

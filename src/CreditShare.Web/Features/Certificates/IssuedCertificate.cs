@@ -69,6 +69,14 @@ public sealed class IssuedCertificate
     public string? DeliveryRecordedBy { get; set; }
 
     /// <summary>
+    /// A key the server made under an application: its PKCS#12, encrypted under the one-time PIN only the approver was
+    /// shown and sealed with the personal-data key, until the applicant collects it once; then null for good.
+    /// </summary>
+    public string? PendingPkcs12Sealed { get; set; }
+
+    public DateTimeOffset? Pkcs12CollectedAt { get; set; }
+
+    /// <summary>
     /// A renewal's: the certificate as issued, so that a retry whose answer was lost (same key, proof again) gets this very
     /// certificate back instead of a refusal. Public material only; null for rows issued otherwise.
     /// </summary>

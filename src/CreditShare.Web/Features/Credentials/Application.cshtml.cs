@@ -19,6 +19,11 @@ public sealed class ApplicationModel(CredentialApplications applications) : Page
     public string? Serial { get; set; }
 
     [BindProperty]
+    public string? Purpose { get; set; }
+
+    public IssuedWithServerKey? ServerKey { get; private set; }
+
+    [BindProperty]
     public Core.Credentials.DeliveryMethod DeliveryMethod { get; set; }
 
     [BindProperty]
@@ -66,6 +71,17 @@ public sealed class ApplicationModel(CredentialApplications applications) : Page
         return await AfterAsync(outcome.IsOk, outcome.Message, outcome.Errors, outcome.IsOk ? $"证书 {outcome.Value!.Certificate.SerialNumber} 已签发" : "");
     }
 
+    public async Task<IActionResult> OnPostIssueServerKeyAsync()
+    {
+        var outcome = await applications.IssueServerKeyAsync(User, Number, Purpose);
+        if (outcome.IsOk)
+        {
+            ServerKey = outcome.Value;
+        }
+
+        return await AfterAsync(outcome.IsOk, outcome.Message, outcome.Errors, outcome.IsOk ? $"证书 {outcome.Value!.Certificate.SerialNumber} 已签发，等待申请人领取" : "");
+    }
+
     public async Task<IActionResult> OnPostDeliverAsync()
     {
         var outcome = await applications.RecordDeliveryAsync(User, Number, Serial ?? "",
@@ -81,6 +97,7 @@ public sealed class ApplicationModel(CredentialApplications applications) : Page
             var field = first switch
             {
                 "csr" => nameof(Csr),
+                "purpose" => nameof(Purpose),
                 "opinion" => nameof(Opinion),
                 "trackingNumber" => nameof(TrackingNumber),
                 "collectedBy" => nameof(CollectedBy),

@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
 using CreditShare.Core;
 using CreditShare.Core.Credentials;
+using CreditShare.Core.Crypto;
 using CreditShare.Web.Attachments;
 using CreditShare.Web.Data;
 using CreditShare.Web.Features.Accounts;
@@ -14,7 +16,7 @@ namespace CreditShare.Web.Features.Credentials;
 
 /// <summary>What anyone holding the number may see: the state and dates, no personal data.</summary>
 public sealed record ApplicationStatusView(string Number, string State, string StateLabel, string OrganisationName, DateTimeOffset SubmittedAt,
-    bool ScanUploaded, DateTimeOffset? AcceptedAt, DateTimeOffset? ApprovedAt, string? Opinion);
+    bool ScanUploaded, DateTimeOffset? AcceptedAt, DateTimeOffset? ApprovedAt, string? Opinion, IReadOnlyList<string>? CollectableSerials = null);
 
 /// <summary>An application as the center's staff see it, personal fields opened (audited).</summary>
 public sealed record ApplicationView(long Id, string Number, string State, string StateLabel, int? UnitId, CredentialApplicationForm Form,
@@ -37,6 +39,13 @@ public sealed record ApprovalResult(ApplicationView Application, string? Initial
 public sealed record CertificateFromRequest(string? Csr);
 
 public sealed record IssuedFromRequest(IssuedCertificateView Certificate, string CertificatePem);
+
+public sealed record ServerKeyOrder(string? Purpose);
+
+/// <summary>A server-made key's issuance, for the approver: the PIN is shown here once and stored nowhere; the file is the applicant's to collect.</summary>
+public sealed record IssuedWithServerKey(IssuedCertificateView Certificate, string PurposeLabel, string Pin, string CollectUrl);
+
+public sealed record CollectedPkcs12(string SerialNumber, byte[] Pkcs12);
 
 /// <summary>
 /// U-key applications (附1 + 附2, art. 15): submitted by a unit's agent (with or without an account), the signed and
@@ -142,7 +151,16 @@ public sealed class CredentialApplications(
     public async Task<Outcome<ApplicationStatusView>> StatusAsync(string? number)
     {
         var application = await FindAsync(number);
-        return application is null ? NotFound<ApplicationStatusView>() : Outcome<ApplicationStatusView>.Ok(Status(application));
+        if (application is null)
+        {
+            return NotFound<ApplicationStatusView>();
+        }
+
+        // Server-made keys still waiting for the applicant (serials only: the file itself is collected once, by its own route).
+        var collectable = await db.IssuedCertificates.AsNoTracking()
+            .Where(c => c.ApplicationId == application.Id && c.PendingPkcs12Sealed != null && c.RevokedAt == null)
+            .OrderBy(c => c.Id).Select(c => c.SerialNumber).ToListAsync();
+        return Outcome<ApplicationStatusView>.Ok(Status(application) with { CollectableSerials = collectable });
     }
 
     /// <summary>The forms to print, sign and seal, pre-filled: only the applicant's own right after submitting, or the center's staff.</summary>
@@ -383,21 +401,161 @@ public sealed class CredentialApplications(
             ReplacesSerial = application.ReplacesSerial,
             KeyFromRequest = true,
         };
-        db.IssuedCertificates.Add(record);
-        var issuedBefore = await db.IssuedCertificates.CountAsync(c => c.ApplicationId == application.Id);
-        if (issuedBefore + 1 >= application.Quantity)
-        {
-            application.State = ApplicationState.Issued;
-        }
-
-        audit.Stage(db, new AuditRecord(AuditEvent.Credential_IssuedFromRequest, AuditOutcome.Success)
+        await RecordIssuanceAsync(actor, application, record, now, new AuditRecord(AuditEvent.Credential_IssuedFromRequest, AuditOutcome.Success)
         {
             Target = $"certificate:{record.SerialNumber}",
             UnitCode = application.UnitCode,
             Detail = $"application={application.Number};account={application.AccountName};key={request.KeyDescription};months={application.ValidityMonths}",
         });
+        return Outcome<IssuedFromRequest>.Ok(new IssuedFromRequest(IssuedCertificateView.From(record, now), certificate.ExportCertificatePem()));
+    }
+
+    /// <summary>
+    /// Issuance without a token, for a server, a gateway or a person without a U-key: the platform makes the key and
+    /// keeps the PKCS#12, encrypted under a one-time PIN, for the applicant to collect once with the application number.
+    /// The PIN is in this answer only, to the approver, and is stored nowhere.
+    /// </summary>
+    public async Task<Outcome<IssuedWithServerKey>> IssueServerKeyAsync(ClaimsPrincipal actor, string? number, string? purposeName)
+    {
+        var application = await FindAsync(number);
+        if (application is null)
+        {
+            return NotFound<IssuedWithServerKey>();
+        }
+
+        var refusal = ServerKeyIssuance.CheckIssuer(application.State, Reviewer(actor), application.ApprovedBy)
+            ?? (application.StaffUserId is null ? new FieldError("state", "application.state", "申请尚未开通账号，不能签发证书") : null);
+        if (ServerKeyIssuance.ParsePurpose(purposeName) is not { } purpose)
+        {
+            refusal ??= new FieldError("purpose", "credential.purpose", "用途只能为 person（个人）、system（单位业务系统）或 gateway（前置机）");
+            purpose = ServerKeyPurpose.Person;
+        }
+
+        if (refusal is not null)
+        {
+            await audit.WriteAsync(new AuditRecord(AuditEvent.Credential_RequestRefused, AuditOutcome.Refused)
+            { Target = Target(application), UnitCode = application.UnitCode, Detail = $"server_key;{refusal.Code}" });
+            return refusal.Field switch
+            {
+                "actor" => Outcome<IssuedWithServerKey>.Forbidden(refusal.Code, refusal.Message),
+                "state" => Outcome<IssuedWithServerKey>.Conflict(refusal.Code, refusal.Message),
+                _ => Outcome<IssuedWithServerKey>.Invalid(refusal),
+            };
+        }
+
+        var unit = await db.Units.FirstAsync(u => u.Id == application.UnitId);
+        var now = time.GetUtcNow();
+        var from = now.AddMinutes(-5);
+        var to = from.AddMonths(application.ValidityMonths);
+        var (certificate, key) = purpose == ServerKeyPurpose.Person
+            ? ca.SignPersonCertificateWithNewKey(unit, protector.Unprotect(application.UserNameSealed), application.AccountName, from, to)
+            : ca.SignClientCertificate(unit, from, to, purpose == ServerKeyPurpose.Gateway ? CertificatePurpose.Gateway : CertificatePurpose.System);
+        using (certificate)
+        using (key)
+        using (var withKey = certificate.CopyWithPrivateKey(key))
+        {
+            var pin = ServerKeyIssuance.NewPin();
+            // PBES2 with AES-256 and SHA-256: the default PKCS#12 export still uses 3DES and SHA-1 for the key bag.
+            var pkcs12 = withKey.ExportPkcs12(Pkcs12ExportPbeParameters.Pbes2Aes256Sha256, pin);
+            var record = new IssuedCertificate
+            {
+                SerialNumber = certificate.SerialNumber,
+                Thumbprint = CertificateAuthority.Thumbprint(certificate),
+                UnitId = unit.Id,
+                Purpose = purpose switch
+                {
+                    ServerKeyPurpose.Person => CertificatePurpose.Person,
+                    ServerKeyPurpose.Gateway => CertificatePurpose.Gateway,
+                    _ => CertificatePurpose.System,
+                },
+                Subject = certificate.Subject,
+                NotBefore = certificate.NotBefore.ToUniversalTime(),
+                NotAfter = certificate.NotAfter.ToUniversalTime(),
+                ValidityMonths = application.ValidityMonths,
+                IssuedAt = now,
+                IssuedBy = actor.Actor(),
+                StaffUserId = purpose == ServerKeyPurpose.Person ? application.StaffUserId : null,
+                ApplicationId = application.Id,
+                KeyFromRequest = false,
+                PendingPkcs12Sealed = protector.Protect(Convert.ToBase64String(pkcs12)),
+            };
+            await RecordIssuanceAsync(actor, application, record, now, new AuditRecord(AuditEvent.Credential_IssuedServerKey, AuditOutcome.Success)
+            {
+                Target = $"certificate:{record.SerialNumber}",
+                UnitCode = application.UnitCode,
+                Detail = $"application={application.Number};account={application.AccountName};purpose={purpose.ToString().ToLowerInvariant()};key={key.Algorithm};" +
+                    $"months={application.ValidityMonths}",
+            });
+            return Outcome<IssuedWithServerKey>.Ok(new IssuedWithServerKey(IssuedCertificateView.From(record, now), ServerKeyIssuance.Label(purpose), pin,
+                $"/api/v1/credential-applications/{application.Number}/certificates/{record.SerialNumber}/pkcs12"));
+        }
+    }
+
+    /// <summary>
+    /// The applicant collects a server-made key once: the file goes out and is deleted in one conditional update, so two
+    /// downloads at once end with one file handed out and one audit entry.
+    /// </summary>
+    public async Task<Outcome<CollectedPkcs12>> CollectPkcs12Async(string? number, string serial, string? clientIp)
+    {
+        var application = await FindAsync(number);
+        if (application is null)
+        {
+            return NotFound<CollectedPkcs12>();
+        }
+
+        var canonical = serial.Trim().ToUpperInvariant();
+        var row = await db.IssuedCertificates.AsNoTracking().Where(c => c.SerialNumber == canonical && c.ApplicationId == application.Id)
+            .Select(c => new { c.Id, c.PendingPkcs12Sealed, c.Pkcs12CollectedAt, c.KeyFromRequest, c.RevokedAt }).FirstOrDefaultAsync();
+        if (row is null || row.KeyFromRequest)
+        {
+            return Outcome<CollectedPkcs12>.NotFound("certificate.not_found", "该申请下没有此序列号的服务器生成证书");
+        }
+
+        if (row.PendingPkcs12Sealed is null)
+        {
+            return Outcome<CollectedPkcs12>.Conflict("pkcs12.collected", $"证书文件已于 {ProvincialTime.ToBeijing(row.Pkcs12CollectedAt):yyyy-MM-dd HH:mm} 领取，只能领取一次；如未收到，请申请注销后重新签发");
+        }
+
+        if (row.RevokedAt is not null)
+        {
+            return Outcome<CollectedPkcs12>.Conflict("pkcs12.revoked", "该证书已注销，不能再领取");
+        }
+
+        var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        if (issuedBefore == 0 && application.ReplacesSerial is not null)
+        var taken = await db.IssuedCertificates.Where(c => c.Id == row.Id && c.PendingPkcs12Sealed != null).ExecuteUpdateAsync(u => u
+            .SetProperty(c => c.PendingPkcs12Sealed, (string?)null)
+            .SetProperty(c => c.Pkcs12CollectedAt, now));
+        if (taken == 0)
+        {
+            await transaction.RollbackAsync();
+            return Outcome<CollectedPkcs12>.Conflict("pkcs12.collected", "证书文件已被领取，只能领取一次");
+        }
+
+        audit.Stage(db, new AuditRecord(AuditEvent.Credential_Pkcs12Collected, AuditOutcome.Success)
+        { Target = $"certificate:{canonical}", UnitCode = application.UnitCode, Detail = $"application={application.Number};ip={clientIp ?? "-"}" });
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        await audit.ChainPendingAsync();
+        return Outcome<CollectedPkcs12>.Ok(new CollectedPkcs12(canonical, Convert.FromBase64String(protector.Unprotect(row.PendingPkcs12Sealed))));
+    }
+
+    /// <summary>
+    /// Stores a certificate issued under the application and moves it on; the first one also carries out the personnel
+    /// change the application asks for (a person's certificate replaces a person's U-key), all in one transaction.
+    /// </summary>
+    private async Task RecordIssuanceAsync(ClaimsPrincipal actor, CredentialApplication application, IssuedCertificate record, DateTimeOffset now, AuditRecord entry)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var issuedBefore = await db.IssuedCertificates.CountAsync(c => c.ApplicationId == application.Id);
+        db.IssuedCertificates.Add(record);
+        if (issuedBefore + 1 >= application.Quantity)
+        {
+            application.State = ApplicationState.Issued;
+        }
+
+        audit.Stage(db, entry);
+        if (issuedBefore == 0 && application.ReplacesSerial is not null && record.Purpose == CertificatePurpose.Person)
         {
             await StagePersonnelChangeAsync(actor, application, record, now);
         }
@@ -405,7 +563,6 @@ public sealed class CredentialApplications(
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         await audit.ChainPendingAsync();
-        return Outcome<IssuedFromRequest>.Ok(new IssuedFromRequest(IssuedCertificateView.From(record, now), certificate.ExportCertificatePem()));
     }
 
     /// <summary>

@@ -45,6 +45,12 @@ public static class CredentialsApi
         }).WithName("uploadCredentialApplicationScan").WithSummary("上传签字盖章后的申请表扫描件（PDF、PNG 或 JPEG）")
             .DocumentQuery("fileName", "文件名（可选）", required: false)
             .DocumentRawBody("application/pdf", "扫描件（不超过 10 MB）", binary: true).ProducesProblems(400, 404, 409, 413);
+        applicant.MapGet("/{number}/certificates/{serial}/pkcs12", async Task<IResult> (string number, string serial, CredentialApplications applications, HttpContext http) =>
+        {
+            var outcome = await applications.CollectPkcs12Async(number, serial, http.Connection.RemoteIpAddress?.ToString());
+            return outcome.IsOk ? TypedResults.File(outcome.Value!.Pkcs12, "application/x-pkcs12", $"{outcome.Value.SerialNumber}.p12") : outcome.ToProblem();
+        }).WithName("collectCredentialPkcs12").WithSummary("领取服务器生成密钥的证书文件（PKCS#12，仅能领取一次；口令为审核人告知的一次性PIN）")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/x-pkcs12").ProducesProblems(404, 409);
 
         // The center's side: 受理 and 审核 and issuance.
         var office = routes.MapGroup("/api/v1/credential-applications").WithTags("U-key 申请").RequireAuthorization(Policies.CredentialOffice).ProducesProblems(401, 403);
@@ -63,6 +69,10 @@ public static class CredentialsApi
         office.MapPost("/{number}/certificates", async Task<Results<Ok<IssuedFromRequest>, ProblemHttpResult>> (string number, CertificateFromRequest body, CredentialApplications applications, HttpContext http) =>
             (await applications.IssueFromRequestAsync(http.User, number, body.Csr)).ToOk())
             .WithName("issueCredentialFromRequest").WithSummary("根据U-key生成的证书请求（PKCS#10）签发证书").ProducesProblems(400, 404, 409);
+        office.MapPost("/{number}/certificates/server-key", async Task<Results<Ok<IssuedWithServerKey>, ProblemHttpResult>> (string number, ServerKeyOrder body, CredentialApplications applications, HttpContext http) =>
+            (await applications.IssueServerKeyAsync(http.User, number, body.Purpose)).ToOk())
+            .WithName("issueCredentialWithServerKey").WithSummary("无U-key时由平台生成密钥并签发（审核人本人）：一次性PIN仅此一次返回，证书文件由申请人凭申请编号领取一次")
+            .ProducesProblems(400, 404, 409);
         office.MapPost("/{number}/certificates/{serial}/delivery", async Task<Results<Ok<UKeyDeliveryView>, ProblemHttpResult>> (string number, string serial, DeliveryRecord body,
             CredentialApplications applications, HttpContext http) =>
             (await applications.RecordDeliveryAsync(http.User, number, serial, body)).ToOk())

@@ -1,5 +1,6 @@
 using CreditShare.Core.Credentials;
 using CreditShare.Web.Data;
+using CreditShare.Web.Features.Audit;
 using CreditShare.Web.Features.Certificates;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,9 +16,10 @@ public sealed record UnitCredentials(int UnitId, string UnitName, int Valid, int
 
 /// <summary>
 /// The credential office: applications by state with their age, and U-key certificates by status, expiring soon, per
-/// unit and per person (account). No personal data beyond the certificate's subject and the account name.
+/// unit and per person (account). No personal data beyond the certificate's subject and the account name; the subject
+/// names a person, so each look at the list is audited (2013) with what was asked and how many rows were shown.
 /// </summary>
-public sealed class IndexModel(CredentialApplications applications, AppDbContext db, TimeProvider time) : PageModel
+public sealed class IndexModel(CredentialApplications applications, AppDbContext db, AuditWriter audit, TimeProvider time) : PageModel
 {
     public const int ExpiringWithinDays = 60;
 
@@ -106,6 +108,13 @@ public sealed class IndexModel(CredentialApplications applications, AppDbContext
         Truncated = rows.Count > MaxRows;
         Certificates = [.. rows.Take(MaxRows).Select(r => new CredentialRow(IssuedCertificateView.From(r.Certificate, now),
             unitNames.GetValueOrDefault(r.Certificate.UnitId, "?"), r.Account, r.Certificate.ReplacesSerial, r.Certificate.RenewedBySerial))];
+        await audit.WriteAsync(new AuditRecord(AuditEvent.Data_CredentialsListed, AuditOutcome.Success)
+        {
+            Target = "credentials",
+            ResultCount = Certificates.Count,
+            Detail = $"status={Status};unit={Unit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"};account={(Account?.Trim() is { Length: > 0 } a ? a : "-")};" +
+                $"rows={Certificates.Count};applications={Applications.Count}",
+        });
     }
 
     public static string StatusLabel(IssuedCertificateView c) => c.Status switch

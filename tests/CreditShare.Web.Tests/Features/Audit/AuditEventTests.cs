@@ -91,6 +91,8 @@ public sealed class AuditEventTests
         ["Credential_ReminderSent"] = 1914,
         ["Credential_PersonnelChanged"] = 1915,
         ["Credential_TermsAccepted"] = 1916,
+        ["Credential_IssuedServerKey"] = 1917,
+        ["Credential_Pkcs12Collected"] = 1918,
         ["Data_SubjectViewed"] = 2000,
         ["Data_AbnormalViewed"] = 2001,
         ["Data_SubjectSearched"] = 2002,
@@ -104,6 +106,7 @@ public sealed class AuditEventTests
         ["Data_ExportTraced"] = 2010,
         ["Data_AccessTraced"] = 2011,
         ["Data_CredentialApplicationViewed"] = 2012,
+        ["Data_CredentialsListed"] = 2013,
     };
 
     private static List<FieldInfo> Declared() => typeof(AuditEvent).GetFields(BindingFlags.Public | BindingFlags.Static).ToList();

@@ -70,6 +70,14 @@ public static class UKeyRig
     public static async Task<(string Number, ApprovalResult Approval, HttpClient Operator)> ApprovedAsync(CreditShareApp app, HttpClient anonymous,
         Func<TestStaff, Task<HttpClient>> signIn, CredentialApplicationForm form)
     {
+        var (number, approval, first, _) = await ApprovedByTwoAsync(app, anonymous, signIn, form);
+        return (number, approval, first);
+    }
+
+    /// <summary>As <see cref="ApprovedAsync"/>, with both reviewers' clients: the operator who accepted and the one who approved.</summary>
+    public static async Task<(string Number, ApprovalResult Approval, HttpClient Operator, HttpClient Approver)> ApprovedByTwoAsync(CreditShareApp app,
+        HttpClient anonymous, Func<TestStaff, Task<HttpClient>> signIn, CredentialApplicationForm form)
+    {
         var number = await SubmitAsync(anonymous, form);
         Assert.Equal(HttpStatusCode.OK, (await UploadScanAsync(anonymous, number, ScanPdf)).StatusCode);
         var first = SameSite(await signIn(await app.CreateStaffAsync(StaffRoles.CertificateOperator)));
@@ -77,7 +85,7 @@ public static class UKeyRig
         Assert.Equal(HttpStatusCode.OK, (await AcceptAsync(first, number)).StatusCode);
         var approved = await ApproveAsync(second, number);
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-        return (number, (await approved.Content.ReadFromJsonAsync<ApprovalResult>(WireJson.Options))!, first);
+        return (number, (await approved.Content.ReadFromJsonAsync<ApprovalResult>(WireJson.Options))!, first, second);
     }
 
     /// <summary>A U-key issued through the whole flow to <paramref name="form"/>'s account, from an openssl request; its serial.</summary>

@@ -579,6 +579,12 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("NotBefore")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("PendingPkcs12Sealed")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("Pkcs12CollectedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("PublicKeySha256")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

@@ -559,6 +559,12 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.Property<long>("NotBefore")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PendingPkcs12Sealed")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Pkcs12CollectedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PublicKeySha256")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
