@@ -1,5 +1,5 @@
-using CreditShare.Core.Accounts;
 using System.Security.Cryptography;
+using CreditShare.Core.Accounts;
 
 namespace CreditShare.Core.Credentials;
 
