@@ -14,7 +14,13 @@ public static class ApplicationNumber
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     private const int RandomLength = 10;
 
-    public static string New(DateOnly day)
+    /// <summary>An application's (附1).</summary>
+    public const string ApplicationPrefix = "UK";
+
+    /// <summary>A renewal registration's (附4, 更换).</summary>
+    public const string RenewalPrefix = "GH";
+
+    public static string New(DateOnly day, string prefix = ApplicationPrefix)
     {
         Span<char> random = stackalloc char[RandomLength];
         for (var i = 0; i < random.Length; i++)
@@ -23,16 +29,16 @@ public static class ApplicationNumber
         }
 
         // Invariant: a server whose culture has another calendar (th-TH) would write another year.
-        var body = $"UK{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}-{random}";
+        var body = $"{prefix}{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}-{random}";
         return $"{body}-{CheckCharacter(body)}";
     }
 
     /// <summary>The number in its canonical form, or null when it is not one this platform could have made.</summary>
-    public static string? Parse(string? input)
+    public static string? Parse(string? input, string prefix = ApplicationPrefix)
     {
         var text = Codes.CodeText.Normalize(input).Replace(" ", "", StringComparison.Ordinal);
         // UK + 8 digits + '-' + 10 + '-' + 1
-        if (text.Length != 23 || !text.StartsWith("UK", StringComparison.Ordinal) || text[10] != '-' || text[21] != '-')
+        if (text.Length != 23 || !text.StartsWith(prefix, StringComparison.Ordinal) || text[10] != '-' || text[21] != '-')
         {
             return null;
         }

@@ -242,7 +242,7 @@ public static partial class CredentialApplicationRules
         return normalised;
     }
 
-    private static void Required(List<FieldError> errors, string field, string label, string value, int maxLength)
+    internal static void Required(List<FieldError> errors, string field, string label, string value, int maxLength)
     {
         if (value.Length == 0)
         {
@@ -254,7 +254,7 @@ public static partial class CredentialApplicationRules
         }
     }
 
-    private static void PhoneField(List<FieldError> errors, string field, string label, string value)
+    internal static void PhoneField(List<FieldError> errors, string field, string label, string value)
     {
         if (!PhonePattern().IsMatch(value))
         {
@@ -279,15 +279,15 @@ public static partial class CredentialApplicationRules
     }
 
     /// <summary>Full-width to half-width and trimmed, case kept: for names and addresses.</summary>
-    private static string Text(string? value) => HalfWidth(value).Trim();
+    internal static string Text(string? value) => HalfWidth(value).Trim();
 
     private static string Digits(string? value) => HalfWidth(value).Replace(" ", "", StringComparison.Ordinal).Trim();
 
     /// <summary>A landline as people write it: spaces dropped, full-width digits and dashes made half-width.</summary>
-    private static string Phone(string? value) => Digits(value).Replace('—', '-').Replace('－', '-');
+    internal static string Phone(string? value) => Digits(value).Replace('—', '-').Replace('－', '-');
 
     /// <summary>A mobile as people write it (+86 139-1234-5678): eleven digits.</summary>
-    private static string MobileNumber(string? value)
+    internal static string MobileNumber(string? value)
     {
         var digits = Phone(value).Replace("-", "", StringComparison.Ordinal);
         if (digits.StartsWith("+86", StringComparison.Ordinal))
@@ -331,7 +331,7 @@ public static partial class CredentialApplicationRules
     private static partial Regex PhonePattern();
 
     [GeneratedRegex(@"^1[3-9][0-9]{9}$")]
-    private static partial Regex MobilePattern();
+    internal static partial Regex MobilePattern();
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailPattern();

@@ -81,6 +81,10 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
 
     public DbSet<Features.Credentials.ExpiryReminder> ExpiryReminders => Set<Features.Credentials.ExpiryReminder>();
 
+    public DbSet<Features.Credentials.RenewalRegistration> RenewalRegistrations => Set<Features.Credentials.RenewalRegistration>();
+
+    public DbSet<Features.Credentials.RenewalRegistrationEntry> RenewalRegistrationEntries => Set<Features.Credentials.RenewalRegistrationEntry>();
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -41,10 +41,11 @@ public static class CredentialForms
         return stream.ToArray();
     }
 
-    private static void Header(ReportPdf.Writer writer, string appendix, string title, string applicationNumber, DateOnly applicationDay)
+    private static void Header(ReportPdf.Writer writer, string appendix, string title, string applicationNumber, DateOnly applicationDay,
+        string numberLabel = "申请编号")
     {
         writer.Line(appendix, 12, bold: true);
-        writer.Line($"申请编号：{applicationNumber}", 9);
+        writer.Line($"{numberLabel}：{applicationNumber}", 9);
         writer.Line($"填表日期：{applicationDay.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}", 9);
         // Top right, beside the lines above; the title starts below it.
         writer.QrCode(applicationNumber);
@@ -145,6 +146,53 @@ public static class CredentialForms
         writer.Row(11, Cell.Space(250), new Cell("单位（盖章）"));
         writer.Gap(52);
         writer.Row(11, Cell.Space(250), new Cell("", 40), new Cell("年", 28), new Cell("月", 28), new Cell("日"));
+    }
+
+    /// <summary>
+    /// 附4 (到期U-key更换登记表) pre-filled with the registered lines, at least the paper's ten. The 用户口令 column stays
+    /// as on the paper but is never filled: the PIN is reset when the U-key is renewed, not written on a form.
+    /// </summary>
+    public static byte[] RenderRenewal(Features.Credentials.RenewalRegistrationView registration, DateOnly day)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        ReportPdf.EnsureFonts();
+        using var document = new PdfDocument();
+        document.Info.Title = $"到期U-key更换登记表 {registration.Number}";
+        document.Info.Subject = registration.OrganisationName;
+        document.Info.Creator = "CreditShare 公共信用信息共享平台";
+        var writer = new ReportPdf.Writer(document, $"登记编号 {registration.Number} · 请打印、加盖单位公章后扫描上传");
+        Header(writer, "附4", "宁夏信用信息共享平台到期U-key更换登记表", registration.Number, day, "登记编号");
+        writer.Gap(8);
+        writer.Row(new Cell("单位名称（盖章）：", Cell.Rest, registration.OrganisationName));
+        writer.Gap(6);
+        double[] widths = [34, 96, 70, 80, 100];
+        Cell[] Line(string sequence, string account, string pin, string user, string phone, string remarks, bool underlined) =>
+        [
+            new Cell("", widths[0], sequence, underlined), Cell.Space(6), new Cell("", widths[1], account, underlined), Cell.Space(6),
+            new Cell("", widths[2], pin, underlined), Cell.Space(6), new Cell("", widths[3], user, underlined), Cell.Space(6),
+            new Cell("", widths[4], phone, underlined), Cell.Space(6), new Cell("", Cell.Rest, remarks, underlined),
+        ];
+        writer.Row(Line("序号", "账号", "用户口令", "使用者", "联系电话", "备注", underlined: false));
+        foreach (var line in registration.Lines)
+        {
+            writer.Row(Line(line.Sequence.ToString(CultureInfo.InvariantCulture), line.AccountName, "更换时重置", line.UserName, line.Phone,
+                line.Remarks ?? $"证书 {line.CertificateSerial}，{Core.ProvincialTime.DateOf(line.CertificateNotAfter):yyyy-MM-dd} 到期", underlined: true));
+        }
+
+        for (var blank = registration.Lines.Count; blank < 10; blank++)
+        {
+            writer.Row(Line((blank + 1).ToString(CultureInfo.InvariantCulture), "", "", "", "", "", underlined: true));
+        }
+
+        writer.Gap(10);
+        writer.Line("说明：用户口令不在本表填写，U-key更换时由使用人现场重置。", 9);
+        writer.Gap(40);
+        writer.Row(11, Cell.Space(250), new Cell("单位（盖章）"));
+        writer.Gap(52);
+        writer.Row(11, Cell.Space(250), new Cell("", 40), new Cell("年", 28), new Cell("月", 28), new Cell("日"));
+        using var stream = new MemoryStream();
+        document.Save(stream, false);
+        return stream.ToArray();
     }
 
     private static void DateLine(ReportPdf.Writer writer, double indent, string label) =>

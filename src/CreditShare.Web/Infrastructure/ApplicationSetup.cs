@@ -56,6 +56,7 @@ public static class ApplicationSetup
         services.AddScoped<CredentialApplications>();
         services.AddScoped<UKeySignIn>();
         services.AddScoped<Renewals>();
+        services.AddScoped<RenewalRegistrations>();
         services.AddSingleton<ExpiryReminderSender>();
         services.AddHostedService(s => s.GetRequiredService<ExpiryReminderSender>());
         services.Configure<CredentialOptions>(configuration.GetSection("Credentials"));

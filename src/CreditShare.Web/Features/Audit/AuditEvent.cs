@@ -112,6 +112,10 @@ public enum AuditEvent
     Credential_TermsAccepted = 1916,
     Credential_IssuedServerKey = 1917,
     Credential_Pkcs12Collected = 1918,
+    Credential_RenewalRegistered = 1919,
+    Credential_RenewalScanUploaded = 1920,
+    Credential_RenewalRegistrationAccepted = 1921,
+    Credential_RenewalRegistrationRefused = 1922,
 
     // 2000: reads of non-public credit data
     Data_SubjectViewed = 2000,
@@ -219,6 +223,10 @@ public static class AuditEventNames
         AuditEvent.Credential_TermsAccepted => "接受平台使用条款",
         AuditEvent.Credential_IssuedServerKey => "服务器生成密钥签发证书（一次性PIN）",
         AuditEvent.Credential_Pkcs12Collected => "领取服务器生成的证书文件（PKCS#12）",
+        AuditEvent.Credential_RenewalRegistered => "登记到期U-key更换（附4）",
+        AuditEvent.Credential_RenewalScanUploaded => "上传到期U-key更换登记表盖章扫描件",
+        AuditEvent.Credential_RenewalRegistrationAccepted => "受理到期U-key更换登记（同意）",
+        AuditEvent.Credential_RenewalRegistrationRefused => "受理到期U-key更换登记（不同意）",
         AuditEvent.Data_SharedSubject => "共享接口查询主体",
         AuditEvent.Data_SharedChanges => "共享接口读取变更",
         AuditEvent.Data_WebhookDelivered => "推送共享数据",

@@ -87,8 +87,49 @@ public static class CredentialsApi
 /// <summary>Renewal routes: a unit's system or gateway renews its own certificate over mutual TLS; the center renews a U-key.</summary>
 public static class RenewalsApi
 {
+    private const long MaxScanBytes = 10 * 1024 * 1024;
+
     public static void MapRenewals(this IEndpointRouteBuilder routes)
     {
+        // 附4: a unit's staff register the unit's U-keys that are due; the center's operator 受理s the sealed form.
+        var unit = routes.MapGroup("/api/v1/certificate-renewals").WithTags("U-key 到期更换").RequireAuthorization(Policies.Staff).ProducesProblems(401, 403);
+        unit.MapGet("/renewable", async (RenewalRegistrations registrations, HttpContext http) => TypedResults.Ok(await registrations.RenewableAsync(http.User)))
+            .WithName("listRenewableUKeys").WithSummary($"本单位{RenewalRegistrations.WindowDays}天内到期、可登记更换的U-key");
+        unit.MapPost("/", async Task<Results<Created<RenewalRegistrationView>, ProblemHttpResult>> (RenewalRegistrationForm body, RenewalRegistrations registrations, HttpContext http) =>
+        {
+            var outcome = await registrations.SubmitAsync(http.User, body, http.Connection.RemoteIpAddress?.ToString());
+            return outcome.IsOk ? TypedResults.Created($"/api/v1/certificate-renewals/{outcome.Value!.Number}", outcome.Value) : outcome.ToProblem();
+        }).WithName("registerRenewals").WithSummary("登记到期U-key更换（附4：序号、账号、使用者、联系电话、备注；不收集用户口令，更换时重置）").ProducesProblems(400);
+        unit.MapGet("/", async (RenewalRegistrations registrations, HttpContext http) => TypedResults.Ok(await registrations.ListAsync(http.User)))
+            .WithName("listRenewalRegistrations").WithSummary("更换登记表列表（本单位的；证书业务操作员可见全部）");
+        unit.MapGet("/{number}", async Task<Results<Ok<RenewalRegistrationView>, ProblemHttpResult>> (string number, RenewalRegistrations registrations, HttpContext http) =>
+            (await registrations.ViewAsync(http.User, number)).ToOk())
+            .WithName("getRenewalRegistration").WithSummary("查看更换登记表（含使用者与联系电话，留存审计）").ProducesProblems(404);
+        unit.MapGet("/{number}/form.pdf", async Task<IResult> (string number, RenewalRegistrations registrations, HttpContext http) =>
+            await registrations.FormAsync(http.User, number) is ({ } pdf, { } canonical)
+                ? TypedResults.File(pdf, "application/pdf", $"到期U-key更换登记表-{canonical}.pdf")
+                : Problems.NotFound("renewal_registration.not_found", "登记表编号不存在"))
+            .WithName("getRenewalRegistrationForm").WithSummary("下载已填好的附4（PDF），打印后盖章")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf").ProducesProblems(404);
+        unit.MapPut("/{number}/scan", async Task<Results<Ok<RenewalRegistrationView>, ProblemHttpResult>> (string number, string? fileName, HttpContext http, RenewalRegistrations registrations) =>
+        {
+            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxScanBytes + 1;
+            }
+
+            using var body = await PooledBody.ReadAsync(http.Request, MaxScanBytes + 1, http.RequestAborted);
+            var upload = new AttachmentUpload(fileName ?? "scan", http.Request.ContentType, body.Memory.ToArray());
+            return (await registrations.UploadScanAsync(http.User, number, upload)).ToOk();
+        }).WithName("uploadRenewalRegistrationScan").WithSummary("上传盖章后的附4扫描件（PDF、PNG 或 JPEG）")
+            .DocumentQuery("fileName", "文件名（可选）", required: false)
+            .DocumentRawBody("application/pdf", "扫描件（不超过 10 MB）", binary: true).ProducesProblems(400, 404, 409, 413);
+        routes.MapPost("/api/v1/certificate-renewals/{number}/acceptance", async Task<Results<Ok<RenewalRegistrationView>, ProblemHttpResult>> (string number, ReviewDecision body,
+            RenewalRegistrations registrations, HttpContext http) =>
+            (await registrations.AcceptAsync(http.User, number, body)).ToOk())
+            .WithTags("U-key 到期更换").RequireAuthorization(Policies.CredentialOffice)
+            .WithName("acceptRenewalRegistration").WithSummary("受理更换登记（证书业务操作员）：同意或不同意（须说明理由）").ProducesProblems(400, 401, 403, 404, 409);
+
         routes.MapPost("/api/v1/machine/certificate/renewal", async Task<Results<Ok<Renewed>, ProblemHttpResult>> (RenewalRequest body, Renewals renewals, HttpContext http) =>
             (await renewals.RenewAsync(http.User, http.User.FindFirst(CurrentUser.CertificateSerialClaim)!.Value, body, http.Connection.ClientCertificate)).ToOk())
             .WithTags("单位系统接入").RequireAuthorization(Policies.UnitSystem)

@@ -89,15 +89,34 @@ public sealed class Renewals(AppDbContext db, CertificateAuthority ca, AuditWrit
             CertificatePem = certificate.ExportCertificatePem(),
             PublicKeySha256 = IssuedCertificate.KeyHash(certificate.PublicKey),
         };
-        db.IssuedCertificates.Add(renewed);
-        old.RenewedBySerial = renewed.SerialNumber;
         // Never later than the old certificate's own end.
-        old.RevokeAfter = Min(now.AddDays(options.Value.RenewalOverlapDays), old.NotAfter);
+        var revokeAfter = Min(now.AddDays(options.Value.RenewalOverlapDays), old.NotAfter);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        // Two renewals of one certificate at once (two clerks, a gateway retrying on two threads): the first to mark the
+        // old certificate wins, the other is refused as renewed; a plain read-then-write would let both issue.
+        var marked = await db.IssuedCertificates.Where(c => c.Id == old.Id && c.RenewedBySerial == null && c.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.RenewedBySerial, renewed.SerialNumber).SetProperty(c => c.RevokeAfter, revokeAfter));
+        if (marked == 0)
+        {
+            await transaction.RollbackAsync();
+            await audit.WriteAsync(new AuditRecord(AuditEvent.Credential_RenewalRefused, AuditOutcome.Refused)
+            { Target = $"certificate:{serial}", UnitCode = unit.Uscc, Detail = "renewal.already_renewed;concurrent" });
+            return Outcome<Renewed>.Conflict("renewal.already_renewed", "该证书刚刚已被更换，请刷新后查看新证书");
+        }
+
+        db.IssuedCertificates.Add(renewed);
+        // 附4: the line of an accepted registration that names this U-key is closed with the renewal.
+        var registration = old.Purpose == CertificatePurpose.Person ? await RenewalRegistrations.CloseLineAsync(db, old.SerialNumber, renewed.SerialNumber, now) : null;
         audit.Stage(db, new AuditRecord(AuditEvent.Credential_Renewed, AuditOutcome.Success)
-        { Target = $"certificate:{renewed.SerialNumber}", UnitCode = unit.Uscc, Detail = $"replaces={old.SerialNumber};old_revoked_after={old.RevokeAfter:O};key={request.KeyDescription}" });
+        {
+            Target = $"certificate:{renewed.SerialNumber}",
+            UnitCode = unit.Uscc,
+            Detail = $"replaces={old.SerialNumber};old_revoked_after={revokeAfter:O};key={request.KeyDescription}" + (registration is null ? "" : $";registration={registration}"),
+        });
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         await audit.ChainPendingAsync();
-        return Outcome<Renewed>.Ok(new Renewed(IssuedCertificateView.From(renewed, now), renewed.CertificatePem, old.RevokeAfter.Value));
+        return Outcome<Renewed>.Ok(new Renewed(IssuedCertificateView.From(renewed, now), renewed.CertificatePem, revokeAfter));
     }
 
     /// <summary>

@@ -864,6 +864,145 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                     b.ToTable("ExpiryReminders");
                 });
 
+            modelBuilder.Entity("CreditShare.Web.Features.Credentials.RenewalRegistration", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AcceptedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AcceptedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Opinion")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganisationName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScanContentType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScanFileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScanSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ScanSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScanStoredName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ScanUploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SubmittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubmittedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("UnitId", "State");
+
+                    b.ToTable("RenewalRegistrations");
+                });
+
+            modelBuilder.Entity("CreditShare.Web.Features.Credentials.RenewalRegistrationEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CertificateNotAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CertificateSerial")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneSealed")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RegistrationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Remarks")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RenewedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RenewedSerial")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserNameSealed")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CertificateSerial");
+
+                    b.HasIndex("RegistrationId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("RenewalRegistrationEntries");
+                });
+
             modelBuilder.Entity("CreditShare.Web.Features.Credentials.TermsAcceptance", b =>
                 {
                     b.Property<long>("Id")
@@ -2036,6 +2175,15 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CreditShare.Web.Features.Credentials.RenewalRegistrationEntry", b =>
+                {
+                    b.HasOne("CreditShare.Web.Features.Credentials.RenewalRegistration", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("RegistrationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CreditShare.Web.Features.Gateways.GatewayStatus", b =>
                 {
                     b.HasOne("CreditShare.Web.Features.Units.Unit", null)
@@ -2305,6 +2453,11 @@ namespace CreditShare.Web.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CreditShare.Web.Features.Credentials.RenewalRegistration", b =>
+                {
+                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }
