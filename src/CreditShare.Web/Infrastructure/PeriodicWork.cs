@@ -8,16 +8,16 @@ namespace CreditShare.Web.Infrastructure;
 public static class PeriodicWork
 {
     /// <summary>
-    /// Runs <paramref name="work"/> now and every <paramref name="period"/> (counted from the start: a run longer than
-    /// the period is followed by the next at once, never by two) until <paramref name="stoppingToken"/> is cancelled.
+    /// Runs <paramref name="work"/> now and then again one <paramref name="period"/> after each run started (a run
+    /// longer than the period is followed by the next at once, never by two) until <paramref name="stoppingToken"/> is
+    /// cancelled.
     /// </summary>
     public static async Task RunAsync(TimeSpan period, TimeProvider time, ILogger logger, string what, Func<CancellationToken, Task> work,
         CancellationToken stoppingToken)
     {
-        // Created first, so that the period counts from start-up however long the first run takes.
-        using var timer = new PeriodicTimer(period, time);
         do
         {
+            var started = time.GetUtcNow();
             try
             {
                 await work(stoppingToken);
@@ -30,21 +30,28 @@ public static class PeriodicWork
             {
                 logger.LogError(ex, "{Work} failed", what);
             }
+
+            var next = started + period - time.GetUtcNow();
+            if (next > TimeSpan.Zero && !await DelayAsync(next, time, stoppingToken))
+            {
+                return;
+            }
         }
-        while (await NextAsync(timer, stoppingToken));
+        while (!stoppingToken.IsCancellationRequested);
     }
 
-    private static async Task<bool> NextAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    // A one-shot timer per round, not a PeriodicTimer: a test's FakeTimeProvider moved by months in one step fires a
+    // periodic timer once for every period of the step (3 million times for half a year of 5-second rounds), and work
+    // that ran between those firings — on a loaded machine it does — ran that often; the retention test took 10 minutes
+    // instead of one second. A one-shot timer fires once however far the clock moves, and the next round is one period
+    // from then. The yield takes the work off the timer's callback, so that Advance returns before the work runs.
+    private static async Task<bool> DelayAsync(TimeSpan delay, TimeProvider time, CancellationToken stoppingToken)
     {
         try
         {
-            var ticked = await timer.WaitForNextTickAsync(stoppingToken);
-            // Off the timer's callback before the work runs. A test's FakeTimeProvider moved by months in one step fires
-            // every period of that step from inside the step; run inline, work that completes synchronously (SQLite's
-            // "async" calls do) ran once per period — millions of webhook rounds for a jump of half a year — where the
-            // ticks should fold into one, as they do on PostgreSQL. On the real clock this costs one thread-pool hop.
+            await Task.Delay(delay, time, stoppingToken);
             await Task.Yield();
-            return ticked;
+            return true;
         }
         catch (OperationCanceledException)
         {

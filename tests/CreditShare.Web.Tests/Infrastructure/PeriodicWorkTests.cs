@@ -51,6 +51,33 @@ public sealed class PeriodicWorkTests
     }
 
     [Fact]
+    public async Task A_jump_of_half_a_year_runs_the_work_once_more_not_once_per_period()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+        var runs = Channel.CreateUnbounded<int>();
+        var count = 0;
+        using var stopping = new CancellationTokenSource();
+        var loop = PeriodicWork.RunAsync(TimeSpan.FromSeconds(5), clock, new Collector(), "Webhook round", async token =>
+        {
+            await runs.Writer.WriteAsync(Interlocked.Increment(ref count), token);
+            // Work that reads the clock while the test moves it, as every round does.
+            _ = clock.GetUtcNow();
+            await Task.Yield();
+        }, stopping.Token);
+
+        Assert.Equal(1, await runs.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+        // 181 days of 5-second periods (3 million) in one step: one more run, then the next one period later.
+        clock.Advance(TimeSpan.FromDays(181));
+        Assert.Equal(2, await runs.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(3, await runs.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+        Assert.False(runs.Reader.TryRead(out var more), $"run {more} came without the clock moving");
+
+        await stopping.CancelAsync();
+        await loop.WaitAsync(Wait);
+    }
+
+    [Fact]
     public async Task Work_cancelled_by_stopping_ends_the_loop_quietly()
     {
         var clock = new FakeTimeProvider();
