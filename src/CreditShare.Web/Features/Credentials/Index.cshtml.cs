@@ -19,7 +19,7 @@ public sealed record UnitCredentials(int UnitId, string UnitName, int Valid, int
 /// unit and per person (account). No personal data beyond the certificate's subject and the account name; the subject
 /// names a person, so each look at the list is audited (2013) with what was asked and how many rows were shown.
 /// </summary>
-public sealed class IndexModel(CredentialApplications applications, AppDbContext db, AuditWriter audit, TimeProvider time) : PageModel
+public sealed class IndexModel(CredentialApplications applications, RenewalRegistrations renewals, AppDbContext db, AuditWriter audit, TimeProvider time) : PageModel
 {
     public const int ExpiringWithinDays = 60;
 
@@ -43,6 +43,8 @@ public sealed class IndexModel(CredentialApplications applications, AppDbContext
 
     public IReadOnlyList<CredentialRow> Certificates { get; private set; } = [];
 
+    public IReadOnlyList<RenewalRegistrationSummary> Registrations { get; private set; } = [];
+
     public IReadOnlyList<UnitCredentials> Units { get; private set; } = [];
 
     public IReadOnlyDictionary<string, int> CertificateCounts { get; private set; } = new Dictionary<string, int>();
@@ -56,6 +58,7 @@ public sealed class IndexModel(CredentialApplications applications, AppDbContext
     {
         var state = Enum.GetValues<ApplicationState>().Cast<ApplicationState?>().FirstOrDefault(s => CredentialApplications.StateName(s!.Value) == State);
         Applications = await applications.ListAsync(state);
+        Registrations = await renewals.ListAsync(User);
         var now = time.GetUtcNow();
         var soon = now.AddDays(ExpiringWithinDays);
         var people = db.IssuedCertificates.AsNoTracking().Where(c => c.Purpose == CertificatePurpose.Person);
