@@ -675,7 +675,8 @@ public sealed class CredentialApplications(
 
     private static Outcome<T> NotFound<T>() => Outcome<T>.NotFound("application.not_found", "申请编号不存在，请核对编号（如 UK20261201-XXXXXXXXXX-X）");
 
-    private static FieldError? OpinionError(ReviewDecision decision) =>
+    /// <summary>Why a review decision is incomplete (a refusal needs its reason), or null; shared by every 受理 and 审核.</summary>
+    internal static FieldError? OpinionError(ReviewDecision decision) =>
         !decision.Agree && string.IsNullOrWhiteSpace(decision.Opinion) ? new FieldError("opinion", "application.opinion_required", "不同意时须填写理由")
         : decision.Opinion is { Length: > 500 } ? new FieldError("opinion", "application.opinion_too_long", "意见不能超过500字")
         : null;
@@ -696,7 +697,7 @@ public sealed class CredentialApplications(
         return error.Field == "state" ? Outcome<IssuedFromRequest>.Conflict(error.Code, error.Message) : Outcome<IssuedFromRequest>.Invalid(error);
     }
 
-    private static Reviewer Reviewer(ClaimsPrincipal actor) =>
+    internal static Reviewer Reviewer(ClaimsPrincipal actor) =>
         new(actor.Actor(), actor.UnitCode(), [.. Core.Accounts.StaffRoles.All.Where(actor.IsInRole)],
             // A person's sign-in carries a staff session; a certificate or any other service identity does not.
             IsHuman: actor.UserId() is not null && actor.SessionId() is not null);

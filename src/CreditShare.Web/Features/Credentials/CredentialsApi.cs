@@ -33,16 +33,7 @@ public static class CredentialsApi
             .WithName("getCredentialApplicationForms").WithSummary("下载已填好的附1、附2（PDF），打印后签字盖章")
             .Produces<Stream>(StatusCodes.Status200OK, "application/pdf").ProducesProblems(404);
         applicant.MapPut("/{number}/scan", async Task<Results<Ok<ApplicationStatusView>, ProblemHttpResult>> (string number, string? fileName, HttpContext http, CredentialApplications applications) =>
-        {
-            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            {
-                limit.MaxRequestBodySize = MaxScanBytes + 1;
-            }
-
-            using var body = await PooledBody.ReadAsync(http.Request, MaxScanBytes + 1, http.RequestAborted);
-            var upload = new AttachmentUpload(fileName ?? "scan", http.Request.ContentType, body.Memory.ToArray());
-            return (await applications.UploadScanAsync(number, upload)).ToOk();
-        }).WithName("uploadCredentialApplicationScan").WithSummary("上传签字盖章后的申请表扫描件（PDF、PNG 或 JPEG）")
+            (await applications.UploadScanAsync(number, await ReadScanAsync(http, fileName))).ToOk()).WithName("uploadCredentialApplicationScan").WithSummary("上传签字盖章后的申请表扫描件（PDF、PNG 或 JPEG）")
             .DocumentQuery("fileName", "文件名（可选）", required: false)
             .DocumentRawBody("application/pdf", "扫描件（不超过 10 MB）", binary: true).ProducesProblems(400, 404, 409, 413);
         applicant.MapGet("/{number}/certificates/{serial}/pkcs12", async Task<IResult> (string number, string serial, CredentialApplications applications, HttpContext http) =>
@@ -80,6 +71,18 @@ public static class CredentialsApi
         return office;
     }
 
+    /// <summary>A signed and sealed scan sent as the raw body (附1–附4), read up to its limit: one byte over is refused with 413.</summary>
+    internal static async Task<AttachmentUpload> ReadScanAsync(HttpContext http, string? fileName)
+    {
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxScanBytes + 1;
+        }
+
+        using var body = await PooledBody.ReadAsync(http.Request, MaxScanBytes + 1, http.RequestAborted);
+        return new AttachmentUpload(fileName ?? "scan", http.Request.ContentType, body.Memory.ToArray());
+    }
+
     private static ApplicationState? ParseState(string? state) =>
         Enum.GetValues<ApplicationState>().Cast<ApplicationState?>().FirstOrDefault(s => CredentialApplications.StateName(s!.Value) == state);
 }
@@ -87,8 +90,6 @@ public static class CredentialsApi
 /// <summary>Renewal routes: a unit's system or gateway renews its own certificate over mutual TLS; the center renews a U-key.</summary>
 public static class RenewalsApi
 {
-    private const long MaxScanBytes = 10 * 1024 * 1024;
-
     public static void MapRenewals(this IEndpointRouteBuilder routes)
     {
         // 附4: a unit's staff register the unit's U-keys that are due; the center's operator 受理s the sealed form.
@@ -112,16 +113,7 @@ public static class RenewalsApi
             .WithName("getRenewalRegistrationForm").WithSummary("下载已填好的附4（PDF），打印后盖章")
             .Produces<Stream>(StatusCodes.Status200OK, "application/pdf").ProducesProblems(404);
         unit.MapPut("/{number}/scan", async Task<Results<Ok<RenewalRegistrationView>, ProblemHttpResult>> (string number, string? fileName, HttpContext http, RenewalRegistrations registrations) =>
-        {
-            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            {
-                limit.MaxRequestBodySize = MaxScanBytes + 1;
-            }
-
-            using var body = await PooledBody.ReadAsync(http.Request, MaxScanBytes + 1, http.RequestAborted);
-            var upload = new AttachmentUpload(fileName ?? "scan", http.Request.ContentType, body.Memory.ToArray());
-            return (await registrations.UploadScanAsync(http.User, number, upload)).ToOk();
-        }).WithName("uploadRenewalRegistrationScan").WithSummary("上传盖章后的附4扫描件（PDF、PNG 或 JPEG）")
+            (await registrations.UploadScanAsync(http.User, number, await CredentialsApi.ReadScanAsync(http, fileName))).ToOk()).WithName("uploadRenewalRegistrationScan").WithSummary("上传盖章后的附4扫描件（PDF、PNG 或 JPEG）")
             .DocumentQuery("fileName", "文件名（可选）", required: false)
             .DocumentRawBody("application/pdf", "扫描件（不超过 10 MB）", binary: true).ProducesProblems(400, 404, 409, 413);
         routes.MapPost("/api/v1/certificate-renewals/{number}/acceptance", async Task<Results<Ok<RenewalRegistrationView>, ProblemHttpResult>> (string number, ReviewDecision body,

@@ -238,8 +238,7 @@ public sealed class RenewalRegistrations(AppDbContext db, PersonalDataProtector 
             return NotFound<RenewalRegistrationView>();
         }
 
-        var reviewer = new Reviewer(actor.Actor(), actor.UnitCode(), [.. Core.Accounts.StaffRoles.All.Where(actor.IsInRole)],
-            IsHuman: actor.UserId() is not null && actor.SessionId() is not null);
+        var reviewer = CredentialApplications.Reviewer(actor);
         // The same rule as 附1's 受理, with the registration's sender as the applicant.
         var refusal = ApplicationReview.CheckAcceptance(registration.State == RenewalRegistrationState.ScanUploaded ? ApplicationState.ScanUploaded : ApplicationState.Submitted,
             reviewer, registration.SubmittedBy, registration.UnitCode);
@@ -248,9 +247,7 @@ public sealed class RenewalRegistrations(AppDbContext db, PersonalDataProtector 
             refusal = new FieldError("state", "renewal_registration.state", $"登记表当前状态为“{Label(registration.State)}”，不能受理");
         }
 
-        refusal ??= !decision.Agree && string.IsNullOrWhiteSpace(decision.Opinion)
-            ? new FieldError("opinion", "application.opinion_required", "不同意时须填写理由")
-            : decision.Opinion is { Length: > 500 } ? new FieldError("opinion", "application.opinion_too_long", "意见不能超过500字") : null;
+        refusal ??= CredentialApplications.OpinionError(decision);
         if (refusal is not null)
         {
             await audit.WriteAsync(new AuditRecord(AuditEvent.Credential_ReviewRefused, AuditOutcome.Refused)

@@ -68,7 +68,7 @@ public sealed class Renewals(AppDbContext db, CertificateAuthority ca, AuditWrit
         var from = now.AddMinutes(-5);
         var to = from.AddMonths(old.ValidityMonths);
         using var certificate = old.Purpose == CertificatePurpose.Person
-            ? ca.SignPersonCertificate(request!.Request, unit, PersonName(old), AccountName(old), from, to)
+            ? ca.SignPersonCertificate(request!.Request, unit, RenewalRegistrations.HolderName(old.Subject), AccountName(old), from, to)
             : ca.SignUnitRenewal(request!.Request, unit, old.Purpose, from, to);
         var renewed = new IssuedCertificate
         {
@@ -162,10 +162,6 @@ public sealed class Renewals(AppDbContext db, CertificateAuthority ca, AuditWrit
             return false;
         }
     }
-
-    private static string PersonName(IssuedCertificate old) =>
-        new X500DistinguishedName(old.Subject).EnumerateRelativeDistinguishedNames().Where(n => n.GetSingleElementType().Value == "2.5.4.3")
-            .Select(n => n.GetSingleElementValue()).FirstOrDefault() ?? "";
 
     private static string AccountName(IssuedCertificate old) =>
         new X500DistinguishedName(old.Subject).EnumerateRelativeDistinguishedNames().Where(n => n.GetSingleElementType().Value == "0.9.2342.19200300.100.1.1")

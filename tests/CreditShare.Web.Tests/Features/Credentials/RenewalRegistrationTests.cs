@@ -40,13 +40,7 @@ public class RenewalRegistrationTests(CreditShareApp app) : IClassFixture<Credit
         client.PostAsJsonAsync("/api/v1/certificate-renewals", new RenewalRegistrationForm { Lines = lines }, WireJson.Options);
 
     private async Task<HttpClient> UnitStaffAsync(string unit = "source") =>
-        Origin(await app.SignInAsync(await app.CreateStaffAsync(unit == "user" ? StaffRoles.UserUnitQuerier : StaffRoles.Reporter, unit)));
-
-    private static HttpClient Origin(HttpClient client)
-    {
-        client.DefaultRequestHeaders.Add("Origin", client.BaseAddress!.GetLeftPart(UriPartial.Authority));
-        return client;
-    }
+        UKeyRig.SameSite(await app.SignInAsync(await app.CreateStaffAsync(unit == "user" ? StaffRoles.UserUnitQuerier : StaffRoles.Reporter, unit)));
 
     [Fact]
     public async Task A_unit_registers_its_due_u_keys_the_center_accepts_and_each_renewal_closes_its_line()
@@ -87,7 +81,7 @@ public class RenewalRegistrationTests(CreditShareApp app) : IClassFixture<Credit
         var foreign = await UnitStaffAsync("user");
         Assert.Equal(HttpStatusCode.NotFound, (await foreign.GetAsync($"/api/v1/certificate-renewals/{registration.Number}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await foreign.GetAsync($"/api/v1/certificate-renewals/{registration.Number}/form.pdf")).StatusCode);
-        var office = Origin(await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.CertificateOperator)));
+        var office = UKeyRig.SameSite(await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.CertificateOperator)));
         var early = await office.PostAsJsonAsync($"/api/v1/certificate-renewals/{registration.Number}/acceptance", new ReviewDecision(true, null), WireJson.Options);
         Assert.Equal("renewal_registration.state", (await early.ProblemAsync(HttpStatusCode.Conflict)).Code);
 
@@ -164,7 +158,7 @@ public class RenewalRegistrationTests(CreditShareApp app) : IClassFixture<Credit
     {
         var (_, old) = await UKeyAsync("钱进", 15);
         using var __ = old;
-        var office = Origin(await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.CertificateOperator)));
+        var office = UKeyRig.SameSite(await app.SignInAsync(await app.CreateStaffAsync(StaffRoles.CertificateOperator)));
         var attempts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => RenewalResponseAsync(office, old, "钱进")));
         Assert.Equal(1, attempts.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.All(attempts.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));

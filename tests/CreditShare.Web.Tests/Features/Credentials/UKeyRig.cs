@@ -103,7 +103,7 @@ public static class UKeyRig
     }
 
     /// <summary>Like a browser, the client says which site its API calls come from (the in-memory browser does already).</summary>
-    private static HttpClient SameSite(HttpClient client)
+    public static HttpClient SameSite(HttpClient client)
     {
         if (!client.DefaultRequestHeaders.Contains("Origin"))
         {
