@@ -17,6 +17,9 @@ public static class ProvincialTime
     public static DateTimeOffset? ToBeijing(DateTimeOffset? at) => at?.ToOffset(Offset);
 
     /// <summary>The provincial day the instant falls on.</summary>
+    /// <summary>An instant as people read it in the province: <c>2026-06-15 10:00</c> (Beijing time).</summary>
+    public static string Format(DateTimeOffset at) => ToBeijing(at).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
     public static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(ToBeijing(at).DateTime);
 
     /// <summary>Today in the province, by the given clock.</summary>

@@ -25,6 +25,7 @@ public class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Assertions.SetDefaultExpectTimeout(30_000);
         await App.InitializeAsync();
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -63,6 +64,12 @@ public class BrowserFixture : IAsyncLifetime
         }
 
         var context = await Browser.NewContextAsync(options);
+
+        // The browser suite runs beside the two gateway suites on two cores, and the API reference alone loads a few
+        // megabytes of script: 30 s (Playwright's default) was exceeded there once in CI. These are bounds for a hang,
+        // not speed goals (those live in bench/).
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {
@@ -77,10 +84,14 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>What Chromium refused under the pages' Content-Security-Policy, on any page this fixture opened.</summary>
     public System.Collections.Concurrent.ConcurrentBag<string> CspViolations { get; } = [];
 
+    /// <summary>The account <see cref="SignedInAsync"/> made last (for a page that asks for the second factor again).</summary>
+    public TestStaff? LastSignedIn { get; private set; }
+
     /// <summary>A new staff account with the role, signed in through the pages with password and TOTP.</summary>
     public async Task<IPage> SignedInAsync(string role, string unit = "center")
     {
         var staff = await App.CreateStaffAsync(role, unit);
+        LastSignedIn = staff;
         var page = await NewPageAsync();
         await page.GotoAsync("/SignIn");
         await page.GetByLabel("用户名").FillAsync(staff.UserName);

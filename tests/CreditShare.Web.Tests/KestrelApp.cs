@@ -28,4 +28,7 @@ public class KestrelApp : CreditShareApp
 
     /// <summary>An HTTPS client that trusts only the test CA and presents <paramref name="clientCertificate"/> if given.</summary>
     public HttpClient MachineClient(X509Certificate2? clientCertificate) => new ServerProcess.KestrelProbe(this, BaseAddress, clientCertificate).Client;
+
+    /// <summary>An anonymous HTTPS client whose connections come from <paramref name="from"/> (e.g. 127.0.0.7).</summary>
+    public HttpClient ClientFrom(string from) => new ServerProcess.KestrelProbe(this, BaseAddress, null, IPAddress.Parse(from)).Client;
 }

@@ -36,6 +36,8 @@ public sealed class ServerProcess : IDisposable
         start.Environment["Audit__ChainKey"] = app.AuditChainKey;
         start.Environment["Audit__ArchiveDirectory"] = app.ArchiveDirectory;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // As in CreditShareApp: tests that mean to be blocked switch detection on.
+        start.Environment["Security__Mode"] = "Off";
         foreach (var (key, value) in app.PkiPaths)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -129,11 +131,15 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>An HTTPS client for a server at another address that trusts the test CA.</summary>
-    public sealed class KestrelProbe(CreditShareApp app, Uri address, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+    /// <summary>
+    /// An HTTPS client of the server at <paramref name="address"/>; with <paramref name="from"/> its connections leave
+    /// from that local address (any 127.x.y.z on Linux), so one test plays many clients without forwarded headers.
+    /// </summary>
+    public sealed class KestrelProbe(CreditShareApp app, Uri address, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, IPAddress? from = null)
     {
-        public HttpClient Client { get; } = Create(app, address, certificate);
+        public HttpClient Client { get; } = Create(app, address, certificate, from);
 
-        private static HttpClient Create(CreditShareApp app, Uri address, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+        private static HttpClient Create(CreditShareApp app, Uri address, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate, IPAddress? from)
         {
             var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(app.PkiPaths["CertificateAuthority:CertificatePath"]!));
             var handler = new SocketsHttpHandler
@@ -151,6 +157,25 @@ public sealed class ServerProcess : IDisposable
                     },
                 },
             };
+            if (from is not null)
+            {
+                handler.ConnectCallback = async (context, cancellationToken) =>
+                {
+                    var socket = new Socket(from.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                    try
+                    {
+                        socket.Bind(new IPEndPoint(from, 0));
+                        await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                };
+            }
+
             return new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(10) };
         }
     }

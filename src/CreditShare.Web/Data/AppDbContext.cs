@@ -85,6 +85,14 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
 
     public DbSet<Features.Credentials.RenewalRegistrationEntry> RenewalRegistrationEntries => Set<Features.Credentials.RenewalRegistrationEntry>();
 
+    public DbSet<Features.Security.TrafficCount> TrafficCounts => Set<Features.Security.TrafficCount>();
+
+    public DbSet<Features.Security.TrafficSubject> TrafficSubjects => Set<Features.Security.TrafficSubject>();
+
+    public DbSet<Features.Security.AddressBlock> AddressBlocks => Set<Features.Security.AddressBlock>();
+
+    public DbSet<Features.Security.ServiceSwitchState> ServiceSwitches => Set<Features.Security.ServiceSwitchState>();
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -9,6 +9,7 @@ using CreditShare.Web.Features.Gateways;
 using CreditShare.Web.Features.Public;
 using CreditShare.Web.Features.Reporting;
 using CreditShare.Web.Features.Schedules;
+using CreditShare.Web.Features.Security;
 using CreditShare.Web.Features.Sharing;
 using CreditShare.Web.Features.Subjects;
 using CreditShare.Web.Features.Units;
@@ -89,6 +90,7 @@ public static class ApplicationSetup
         services.AddScoped<PublicRegister>();
         services.AddScoped<CreditReports>();
         services.AddPublicRateLimits(configuration);
+        services.AddSecurityOperations(configuration);
         services.AddScoped<SharedData>();
         services.AddScoped<Grants>();
         services.AddScoped<SharedExports>();
@@ -112,6 +114,7 @@ public static class ApplicationSetup
             }
             o.Conventions.AuthorizeFolder("/Accounts", Policies.SecurityAdmin);
             o.Conventions.AuthorizeFolder("/Certificates", Policies.SecurityAdmin);
+            o.Conventions.AuthorizeFolder("/Security", Policies.SecurityAdmin);
             o.Conventions.AuthorizeFolder("/Credentials", Policies.CredentialOffice);
             foreach (var page in AnonymousApplicantPages)
             {
@@ -158,6 +161,8 @@ public static class ApplicationSetup
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
+        // Blacklisted addresses get nothing else, not even static files.
+        app.UseMiddleware<AddressGate>();
         app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment())
         {
@@ -169,6 +174,7 @@ public static class ApplicationSetup
         app.UseStaticFiles();
         app.UseRouting();
         app.UseServedSurfaces(Surfaces.Parse(app.Configuration["Surfaces"]));
+        app.UseMiddleware<ServiceGate>();
         app.UseRateLimiter();
         app.UseMiddleware<SameOriginApiCalls>();
         app.UseAuthentication();
@@ -191,6 +197,7 @@ public static class ApplicationSetup
         app.MapReporting();
         app.MapPublicApi();
         app.MapSharing();
+        app.MapSecurity();
         app.MapRazorPages();
         return app;
     }

@@ -75,11 +75,17 @@ public static class Problems
     }
 }
 
-/// <summary>Turns unreadable request bodies into a clear 400 instead of a 500; everything else is logged and hidden.</summary>
+/// <summary>Turns unreadable request bodies into a clear 400 and a database outage into 503 instead of a 500; everything else is logged and hidden.</summary>
 internal sealed class RequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (DatabaseOutage.Is(exception) && !httpContext.Response.HasStarted)
+        {
+            await DatabaseOutage.AnswerAsync(httpContext);
+            return true;
+        }
+
         if (exception is not BadHttpRequestException bad)
         {
             return false;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
 using CreditShare.Web.Infrastructure;
@@ -64,27 +63,7 @@ public sealed partial class SignInRateLimitPolicy(IOptions<SignInLimitOptions> o
     }
 
     /// <summary>IPv4 as is; IPv6 by its /64, which one subscriber usually holds whole. No address at all shares one key.</summary>
-    public static string AddressKey(IPAddress? address)
-    {
-        if (address is null)
-        {
-            return "unknown";
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return address.ToString();
-        }
-
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
-    }
+    public static string AddressKey(IPAddress? address) => Core.Security.AddressRange.CountingKey(address);
 
     private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {

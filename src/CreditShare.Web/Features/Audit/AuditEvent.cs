@@ -132,6 +132,17 @@ public enum AuditEvent
     Data_AccessTraced = 2011,
     Data_CredentialApplicationViewed = 2012,
     Data_CredentialsListed = 2013,
+
+    // 2100: security operations (art. 18-20)
+    Security_AddressBlocked = 2100,
+    Security_BlockConfirmed = 2101,
+    Security_BlockLifted = 2102,
+    Security_ManualBlockAdded = 2103,
+    Security_BlockClearedByAllowList = 2104,
+    Security_ServiceClosed = 2105,
+    Security_ServiceReopened = 2106,
+    Security_SwitchRefused = 2107,
+    Security_BlocksViewed = 2108,
 }
 
 public static class AuditEventNames
@@ -238,6 +249,15 @@ public static class AuditEventNames
         AuditEvent.Data_AccessTraced => "追查数据流向",
         AuditEvent.Data_CredentialApplicationViewed => "查看U-key申请（含个人信息）",
         AuditEvent.Data_CredentialsListed => "查看证书与U-key台账",
+        AuditEvent.Security_AddressBlocked => "自动列入黑名单（异常访问）",
+        AuditEvent.Security_BlockConfirmed => "核查确认黑名单",
+        AuditEvent.Security_BlockLifted => "核查解除黑名单",
+        AuditEvent.Security_ManualBlockAdded => "手工列入黑名单",
+        AuditEvent.Security_BlockClearedByAllowList => "白名单地址的黑名单记录自动解除",
+        AuditEvent.Security_ServiceClosed => "关闭服务（应急处置）",
+        AuditEvent.Security_ServiceReopened => "重新开放服务",
+        AuditEvent.Security_SwitchRefused => "服务开关操作被拒绝",
+        AuditEvent.Security_BlocksViewed => "查看黑名单",
         AuditEvent.Audit_Viewed => "查看审计日志",
         AuditEvent.Audit_Verified => "校验审计链",
         AuditEvent.Audit_Archived => "归档审计日志",

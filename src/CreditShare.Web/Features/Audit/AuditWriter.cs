@@ -47,7 +47,7 @@ public sealed record SharedRecords(int UnitId, string Channel, IReadOnlyCollecti
 /// entry.
 /// </para>
 /// </summary>
-public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccessor http, TimeProvider time, AuditChainKey key, ILogger<AuditWriter> logger)
+public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccessor http, TimeProvider time, AuditChainKey key, Security.TrafficCounter traffic, ILogger<AuditWriter> logger)
 {
     private const long ChainLockKey = 0x43726564_41756474; // "CredAudt"
     private const int PendingPerTransaction = 500;
@@ -95,9 +95,23 @@ public sealed class AuditWriter(IServiceScopeFactory scopes, IHttpContextAccesso
         return total;
     }
 
+    // Audited refusals are also what the blacklist counts per address (art. 19), whichever account or certificate they named.
+    private static Core.Security.AccessSignal? SignalOf(AuditEvent auditEvent) => auditEvent switch
+    {
+        AuditEvent.SignIn_PasswordFailed or AuditEvent.SignIn_UnknownAccount or AuditEvent.SignIn_SecondFactorFailed or AuditEvent.SignIn_LockedOut
+            => Core.Security.AccessSignal.SignInFailure,
+        AuditEvent.Certificate_Refused or AuditEvent.SignIn_CertificateRefused => Core.Security.AccessSignal.CertificateRefused,
+        _ => null,
+    };
+
     private PendingAudit Draft(AuditRecord record)
     {
         var context = http.HttpContext;
+        if (context is not null && SignalOf(record.Event) is { } signal)
+        {
+            traffic.Record(context, signal);
+        }
+
         var user = context?.User;
         var authenticated = user?.Identity?.IsAuthenticated == true;
         return new PendingAudit

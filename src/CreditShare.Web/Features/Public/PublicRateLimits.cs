@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using CreditShare.Core.Security;
+using CreditShare.Web.Features.Security;
 using CreditShare.Web.Infrastructure;
 
 namespace CreditShare.Web.Features.Public;
@@ -34,9 +36,10 @@ public static class PublicRateLimits
         var options = configuration.GetSection("PublicSite").Get<PublicSiteOptions>() ?? new();
         return services.AddRateLimiter(o =>
         {
-            o.AddPolicy(PublicApi.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RequestsPerMinute, Window = TimeSpan.FromSeconds(options.WindowSeconds), QueueLimit = 0 }));
+            // Counted in the shared table, so the limit holds for a client whose requests go to several instances.
+            o.AddPolicy(PublicApi.RateLimitPolicy, http => RateLimitPartition.Get(
+                TrafficCounter.KeyOf(http),
+                key => new SharedWindowLimiter(http.RequestServices.GetRequiredService<TrafficCounter>(), key, AccessSignal.PublicQuery, options.RequestsPerMinute, options.WindowSeconds)));
             o.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;

@@ -30,7 +30,7 @@ public sealed record PublicSubject(string Code, string Name, string Type, string
 /// a record leaves the day after its period ends without any job running. Only public fields are shown, and personal
 /// data is masked. Natural persons are not on the public register: nobody can search for them or list them.
 /// </summary>
-public sealed class PublicRegister(AppDbContext db, CatalogService catalog, PersonalDataProtector protector, TimeProvider time)
+public sealed class PublicRegister(AppDbContext db, CatalogService catalog, PersonalDataProtector protector, TimeProvider time, Security.TrafficCounter traffic, IHttpContextAccessor http)
 {
     public const int PageSize = 10;
 
@@ -96,6 +96,12 @@ public sealed class PublicRegister(AppDbContext db, CatalogService catalog, Pers
     public async Task<PublicSubject?> FindAsync(string code)
     {
         var key = CodeText.Normalize(code).ToUpperInvariant();
+        if (http.HttpContext is { } context)
+        {
+            // Distinct subjects per address tell scraping from reading (art. 19); the table keeps a keyed hash, not the code.
+            traffic.RecordSubject(context.Connection.RemoteIpAddress, protector.KeyedHash("public-subject:" + key)[..32]);
+        }
+
         var today = Today;
         var categories = await PublicCategoriesAsync();
         var window = PublicDisclosure.On(today);

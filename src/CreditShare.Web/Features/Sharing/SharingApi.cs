@@ -149,6 +149,11 @@ public static class SharingApi
         var position = FeedPosition.Parse(after, unitId, protector);
         if (!position.IsOk)
         {
+            if (position.Errors[0].Code is "cursor.forged" or "cursor.other_unit")
+            {
+                http.RequestServices.GetRequiredService<Security.TrafficCounter>().Record(http, Core.Security.AccessSignal.ForgedCursor);
+            }
+
             return await RefusedAsync(audit, "changes", purpose, position.Errors[0].Code, position.ToProblem());
         }
 

@@ -19,7 +19,7 @@ namespace CreditShare.Web.Features.Sharing;
 /// failing and waits for the unit to resume it.
 /// </summary>
 public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, IOptions<CertificateAuthorityOptions> ca,
-    TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
+    TimeProvider time, Security.SecurityState security, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -44,6 +44,12 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IOptions<Webh
     /// <summary>One round over every active subscription that is due.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
+        // The kill switch (art. 20) stops pushes too: what is due stays due and goes out once sharing reopens.
+        if (security.IsClosed(Core.Security.SwitchedService.Sharing))
+        {
+            return;
+        }
+
         await round.WaitAsync(cancellationToken);
         try
         {

@@ -111,6 +111,15 @@ public sealed class AuditEventTests
         ["Data_AccessTraced"] = 2011,
         ["Data_CredentialApplicationViewed"] = 2012,
         ["Data_CredentialsListed"] = 2013,
+        ["Security_AddressBlocked"] = 2100,
+        ["Security_BlockConfirmed"] = 2101,
+        ["Security_BlockLifted"] = 2102,
+        ["Security_ManualBlockAdded"] = 2103,
+        ["Security_BlockClearedByAllowList"] = 2104,
+        ["Security_ServiceClosed"] = 2105,
+        ["Security_ServiceReopened"] = 2106,
+        ["Security_SwitchRefused"] = 2107,
+        ["Security_BlocksViewed"] = 2108,
     };
 
     private static List<FieldInfo> Declared() => typeof(AuditEvent).GetFields(BindingFlags.Public | BindingFlags.Static).ToList();

@@ -15,6 +15,6 @@ public sealed class PublicOnlyApp : CreditShareApp
     {
         ExtraSettings["Surfaces"] = "public";
         ExtraSettings["PublicSite:RequestsPerMinute"] = "3";
-        ExtraSettings["PublicSite:WindowSeconds"] = "2";
+        ExtraSettings["PublicSite:WindowSeconds"] = "20";
     }
 }
