@@ -98,6 +98,9 @@ public sealed class BenchPlatform
             ["Audit__ChainKey"] = secrets[2],
             ["Logging__LogLevel__Default"] = "Warning",
             ["Reporting__MaxBatchSize"] = "5000",
+            // One client address at full speed is what the blacklist and the unit-API limit are there to stop.
+            ["Security__Mode"] = "Off",
+            ["UnitApi__RequestsPerMinute"] = "1000000000",
         };
         CreditShare.Web.Infrastructure.DataProtectionSetup.EnsureDevelopmentCertificate(environment["DataProtection__CertificatePath"], environment["DataProtection__KeyPath"], DateTimeOffset.UtcNow);
         var platform = new BenchPlatform(web, work, provider, connection, environment);

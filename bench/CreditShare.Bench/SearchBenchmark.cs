@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using CreditShare.Core.Synthetic;
+using Microsoft.EntityFrameworkCore;
 
 namespace CreditShare.Bench;
 
@@ -31,6 +32,11 @@ public static class SearchBenchmark
 
         var duration = int.Parse(options.GetValueOrDefault("seconds") ?? "20", CultureInfo.InvariantCulture);
         var workloads = Workloads(register, platform.Work);
+        if (options.GetValueOrDefault("only") == "blacklist")
+        {
+            return await BlacklistCostAsync(platform, workloads[0].PathsFile, duration);
+        }
+
         var platformUrl = $"http://127.0.0.1:{BenchPlatform.FreePort()}";
         var results = new List<(string Name, WrkResult Platform, WrkResult Ceiling)>();
         double peakMb;
@@ -62,6 +68,78 @@ public static class SearchBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// What the blacklist costs a public lookup (issue 16: at most 5 %): the platform with the blacklist off and no
+    /// decisions, then on (detection running, its thresholds out of reach of the benchmark's one address) with 1,000
+    /// decisions in force — 500 addresses and 500 /24 networks, none matching the client — then off again; the
+    /// ratio is the middle run over the mean of the two outer ones, all in this run.
+    /// </summary>
+    private static async Task<int> BlacklistCostAsync(BenchPlatform platform, string codes, int duration)
+    {
+        async Task<WrkResult> MeasureAsync(params string[] settings)
+        {
+            var url = $"http://127.0.0.1:{BenchPlatform.FreePort()}";
+            using var server = await platform.StartAsync(url, new Uri(url), [.. settings, "PublicSite__RequestsPerMinute=1000000000", "Surfaces=public"]);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var measured = await WrkAsync(url, "/api/public/v1", codes, duration, 64);
+            server.Kill(entireProcessTree: true);
+            return measured;
+        }
+
+        var before = await MeasureAsync("Security__Mode=Off");
+        Console.WriteLine($"blacklist off, no decisions: {before}");
+        await DecisionsAsync(platform, add: true);
+        var with = await MeasureAsync("Security__Mode=Enforce", "Security__Detection__PublicQuery__Threshold=2000000000",
+            "Security__Detection__DistinctSubject__Threshold=2000000000", "Security__Detection__ClientError__Threshold=2000000000");
+        Console.WriteLine($"blacklist on, 1,000 decisions in force: {with}");
+        await DecisionsAsync(platform, add: false);
+        var after = await MeasureAsync("Security__Mode=Off");
+        Console.WriteLine($"blacklist off, no decisions: {after}");
+        var ratio = with.Rps / ((before.Rps + after.Rps) / 2);
+        Console.WriteLine();
+        Console.WriteLine("| run | rps | p50 ms | p99 ms |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var (name, r) in new[] { ("off, no decisions", before), ("on, 1,000 decisions", with), ("off again", after) })
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {r.Rps:N0} | {r.P50Ms:F1} | {r.P99Ms:F1} |"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lookup throughput with the blacklist: {ratio:F3} of without (goal ≥ 0.95)"));
+        return 0;
+    }
+
+    private static async Task DecisionsAsync(BenchPlatform platform, bool add)
+    {
+        await using Web.Data.AppDbContext db = platform.Provider == "Postgres"
+            ? new Web.Data.PostgresAppDbContext(new DbContextOptionsBuilder<Web.Data.PostgresAppDbContext>().UseNpgsql(platform.Connection).Options)
+            : new Web.Data.SqliteAppDbContext(new DbContextOptionsBuilder<Web.Data.SqliteAppDbContext>().UseSqlite(platform.Connection).Options);
+        if (!add)
+        {
+            await db.AddressBlocks.LoadAsync();
+            db.AddressBlocks.RemoveRange(db.AddressBlocks.Local);
+            await db.SaveChangesAsync();
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 1000; i++)
+        {
+            db.AddressBlocks.Add(new Web.Features.Security.AddressBlock
+            {
+                Address = i < 500 ? $"203.0.{i / 250}.{i % 250}" : $"198.{18 + ((i - 500) / 256)}.{(i - 500) % 256}.0/24",
+                Source = Web.Features.Security.BlockSources.Manual,
+                AttackType = "基准测试",
+                Target = "公共信用信息查询",
+                Evidence = "bench",
+                CreatedAt = now,
+                ExpiresAt = now.AddDays(1),
+                Review = Web.Features.Security.BlockReviews.Confirmed,
+            });
+        }
+
+        await db.SaveChangesAsync();
     }
 
     public sealed record WrkResult(double Rps, double P50Ms, double P99Ms, long Errors)

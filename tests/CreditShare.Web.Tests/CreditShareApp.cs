@@ -99,6 +99,10 @@ public class CreditShareApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Every test sends from one address with a clock that hardly moves: detection would block the test runner
         // itself. The blacklist's own tests switch it on.
         builder.UseSetting("Security:Mode", "Off");
+        builder.UseSetting("UnitApi:RequestsPerMinute", "100000");
+        // Dozens of test apps run at once: each reads decisions and switches every 2 s instead of every 500 ms (a test
+        // that needs them sooner synchronises itself; a change made by the app itself applies at once).
+        builder.UseSetting("Security:SyncIntervalMilliseconds", "2000");
         foreach (var (key, value) in ExtraSettings)
         {
             builder.UseSetting(key, value);

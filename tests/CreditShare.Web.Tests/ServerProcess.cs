@@ -38,6 +38,7 @@ public sealed class ServerProcess : IDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         // As in CreditShareApp: tests that mean to be blocked switch detection on.
         start.Environment["Security__Mode"] = "Off";
+        start.Environment["UnitApi__RequestsPerMinute"] = "100000";
         foreach (var (key, value) in app.PkiPaths)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

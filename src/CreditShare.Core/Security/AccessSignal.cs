@@ -23,6 +23,12 @@ public enum AccessSignal
 
     /// <summary>A change-feed or paging cursor that fails its signature (made up or tampered with).</summary>
     ForgedCursor = 6,
+
+    /// <summary>A credential tried (any sign-in form posted): what the sign-in limit counts, per address and in total.</summary>
+    SignInAttempt = 7,
+
+    /// <summary>A call to the unit APIs, per client certificate: what the unit-API limit counts.</summary>
+    UnitApiRequest = 8,
 }
 
 public static class AccessSignals
@@ -36,14 +42,20 @@ public static class AccessSignals
         AccessSignal.CertificateRefused => "使用无效证书访问",
         AccessSignal.ClientError => "大量异常请求（探测或模糊测试）",
         AccessSignal.ForgedCursor => "伪造游标",
+        AccessSignal.SignInAttempt => "频繁尝试登录",
+        AccessSignal.UnitApiRequest => "频繁调用单位接口",
         _ => signal.ToString(),
     };
+
+    /// <summary>Signals that only feed limits (no detection window of their own by default).</summary>
+    public static bool IsLimitOnly(AccessSignal signal) => signal is AccessSignal.SignInAttempt or AccessSignal.UnitApiRequest;
 
     /// <summary>What the attack aimed at (攻击目的 / target), as the console shows it.</summary>
     public static string Target(AccessSignal signal) => signal switch
     {
         AccessSignal.PublicQuery or AccessSignal.DistinctSubject => "公共信用信息查询",
-        AccessSignal.SignInFailure => "管理控制台登录",
+        AccessSignal.SignInFailure or AccessSignal.SignInAttempt => "管理控制台登录",
+        AccessSignal.UnitApiRequest => "单位接口",
         AccessSignal.CertificateRefused => "单位接口（双向TLS）",
         AccessSignal.ForgedCursor => "数据共享接口",
         _ => "平台全部接口",

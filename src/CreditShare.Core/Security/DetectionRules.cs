@@ -14,6 +14,8 @@ public sealed record DetectionRule(AccessSignal Signal, int Threshold, int Windo
         AccessSignal.CertificateRefused => "证书被拒",
         AccessSignal.ClientError => "4xx 应答",
         AccessSignal.ForgedCursor => "伪造游标",
+        AccessSignal.SignInAttempt => "登录尝试",
+        AccessSignal.UnitApiRequest => "单位接口调用",
         _ => signal.ToString(),
     };
 }

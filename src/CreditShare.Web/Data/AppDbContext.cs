@@ -93,6 +93,8 @@ public class AppDbContext(DbContextOptions options) : IdentityDbContext<StaffUse
 
     public DbSet<Features.Security.ServiceSwitchState> ServiceSwitches => Set<Features.Security.ServiceSwitchState>();
 
+    public DbSet<Features.Backups.RestoreDrill> RestoreDrills => Set<Features.Backups.RestoreDrill>();
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -91,6 +91,9 @@ public static class ApplicationSetup
         services.AddScoped<CreditReports>();
         services.AddPublicRateLimits(configuration);
         services.AddSecurityOperations(configuration);
+        services.AddUnitApiRateLimits(configuration);
+        services.Configure<Features.Backups.BackupOptions>(configuration.GetSection("Backup"));
+        services.AddScoped<Features.Backups.Backups>();
         services.AddScoped<SharedData>();
         services.AddScoped<Grants>();
         services.AddScoped<SharedExports>();

@@ -7,6 +7,8 @@ public sealed class PasswordRules : IPasswordValidator<StaffUser>
 {
     public const int MinimumLength = 8;
 
+    public const int RequiredClasses = 3;
+
     public Task<IdentityResult> ValidateAsync(UserManager<StaffUser> manager, StaffUser user, string? password)
     {
         var errors = new List<IdentityError>();
@@ -18,7 +20,7 @@ public sealed class PasswordRules : IPasswordValidator<StaffUser>
 
         var classes = new[] { password.Any(char.IsAsciiLetterUpper), password.Any(char.IsAsciiLetterLower), password.Any(char.IsAsciiDigit), password.Any(c => !char.IsAsciiLetterOrDigit(c)) }
             .Count(x => x);
-        if (classes < 3)
+        if (classes < RequiredClasses)
         {
             errors.Add(new IdentityError { Code = "password.classes", Description = "密码须包含大写字母、小写字母、数字、符号中的至少三类" });
         }

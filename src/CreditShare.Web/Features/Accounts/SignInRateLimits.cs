@@ -25,23 +25,18 @@ public sealed class SignInLimitOptions
 /// so the answer is the same whatever user name was sent: 429 with <c>Retry-After</c> and a Chinese page that says
 /// only that this address tried too often.
 /// </summary>
-public sealed partial class SignInRateLimitPolicy(IOptions<SignInLimitOptions> options, ILogger<SignInRateLimitPolicy> logger) : IRateLimiterPolicy<string>
+public sealed partial class SignInRateLimitPolicy(IOptions<SignInLimitOptions> options, Security.TrafficCounter counter, ILogger<SignInRateLimitPolicy> logger) : IRateLimiterPolicy<string>
 {
     public const string Name = "sign-in";
 
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    // Made on first use, so its minute starts with the first attempt (and tests can count on it).
-    private readonly Lazy<FixedWindowRateLimiter> total = new(() => new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
-    {
-        PermitLimit = options.Value.SignInAttemptsPerMinuteTotal,
-        Window = Window,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    }));
-
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => RejectAsync;
 
+    /// <summary>
+    /// Counted on the shared counts (<see cref="Security.TrafficCounter"/>), so the limits hold across instances: the
+    /// address's own window first, then the total of all addresses.
+    /// </summary>
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)
     {
         // Only posting a form tries a credential; showing the page is free.
@@ -50,16 +45,9 @@ public sealed partial class SignInRateLimitPolicy(IOptions<SignInLimitOptions> o
             return RateLimitPartition.GetNoLimiter(string.Empty);
         }
 
-        return RateLimitPartition.Get(AddressKey(httpContext.Connection.RemoteIpAddress), _ => new AddressThenTotalLimiter(
-            new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = options.Value.SignInAttemptsPerMinute,
-                Window = Window,
-                QueueLimit = 0,
-                // The partitioned limiter replenishes it (through AddressThenTotalLimiter) and drops it once idle.
-                AutoReplenishment = false,
-            }),
-            total.Value));
+        return RateLimitPartition.Get(AddressKey(httpContext.Connection.RemoteIpAddress), key => new Security.SharedWindowLimiter(
+            counter, key, Core.Security.AccessSignal.SignInAttempt, options.Value.SignInAttemptsPerMinute, (int)Window.TotalSeconds,
+            options.Value.SignInAttemptsPerMinuteTotal));
     }
 
     /// <summary>IPv4 as is; IPv6 by its /64, which one subscriber usually holds whole. No address at all shares one key.</summary>
@@ -97,49 +85,6 @@ public sealed partial class SignInRateLimitPolicy(IOptions<SignInLimitOptions> o
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in attempt from {Address} to {Path} refused by the rate limit")]
     private static partial void LogRejected(ILogger logger, string address, string path);
-
-    /// <summary>
-    /// The address's own window first, then the shared total: an address over its own limit does not use up what
-    /// everyone else has. Disposing this disposes the address's limiter, never the shared one.
-    /// </summary>
-    private sealed class AddressThenTotalLimiter(FixedWindowRateLimiter address, RateLimiter total) : ReplenishingRateLimiter
-    {
-        public override TimeSpan? IdleDuration => address.IdleDuration;
-
-        public override bool IsAutoReplenishing => false;
-
-        public override TimeSpan ReplenishmentPeriod => address.ReplenishmentPeriod;
-
-        public override bool TryReplenish() => address.TryReplenish();
-
-        public override RateLimiterStatistics? GetStatistics() => address.GetStatistics();
-
-        protected override RateLimitLease AttemptAcquireCore(int permitCount)
-        {
-            var own = address.AttemptAcquire(permitCount);
-            if (!own.IsAcquired)
-            {
-                return own;
-            }
-
-            // A fixed window's lease holds nothing to give back: the permit stays spent either way.
-            own.Dispose();
-            return total.AttemptAcquire(permitCount);
-        }
-
-        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(AttemptAcquireCore(permitCount));
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                address.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
 }
 
 public static class SignInRateLimits

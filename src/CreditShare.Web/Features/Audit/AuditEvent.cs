@@ -143,6 +143,8 @@ public enum AuditEvent
     Security_ServiceReopened = 2106,
     Security_SwitchRefused = 2107,
     Security_BlocksViewed = 2108,
+    Security_RestoreDrill = 2109,
+    Security_SelfCheckRun = 2110,
 }
 
 public static class AuditEventNames
@@ -258,6 +260,8 @@ public static class AuditEventNames
         AuditEvent.Security_ServiceReopened => "重新开放服务",
         AuditEvent.Security_SwitchRefused => "服务开关操作被拒绝",
         AuditEvent.Security_BlocksViewed => "查看黑名单",
+        AuditEvent.Security_RestoreDrill => "备份恢复演练",
+        AuditEvent.Security_SelfCheckRun => "等保自查",
         AuditEvent.Audit_Viewed => "查看审计日志",
         AuditEvent.Audit_Verified => "校验审计链",
         AuditEvent.Audit_Archived => "归档审计日志",

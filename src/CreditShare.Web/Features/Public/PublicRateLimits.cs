@@ -44,8 +44,12 @@ public static class PublicRateLimits
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
                 context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await Problems.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "查询过于频繁",
-                    $"同一地址每 {options.WindowSeconds} 秒最多查询 {options.RequestsPerMinute} 次，请 {retryAfter} 秒后再试").ExecuteAsync(context.HttpContext);
+                var refusal = context.HttpContext.Items[UnitApiRateLimits.LimitedItem] is int perMinute
+                    ? Problems.Create(StatusCodes.Status429TooManyRequests, "unit_api.rate_limited", "调用过于频繁",
+                        $"同一证书每 {UnitApiRateLimits.WindowSeconds} 秒最多调用 {perMinute} 次，请 {retryAfter} 秒后再试")
+                    : Problems.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "查询过于频繁",
+                        $"同一地址每 {options.WindowSeconds} 秒最多查询 {options.RequestsPerMinute} 次，请 {retryAfter} 秒后再试");
+                await refusal.ExecuteAsync(context.HttpContext);
             };
         });
     }

@@ -120,13 +120,15 @@ public sealed class AddressBlocks(
         return made;
     }
 
-    /// <summary>Lifts decisions in force against allow-listed addresses (an allow-list entry added later clears what was decided before).</summary>
+    /// <summary>
+    /// Lifts decisions in force against allow-listed addresses (an allow-list entry added later clears what was decided
+    /// before), as of the last read of the decisions in force.
+    /// </summary>
     public async Task<int> ClearAllowListedAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var inForce = await db.AddressBlocks.AsNoTracking().Where(b => b.ExpiresAt > now && b.Review != BlockReviews.Lifted).Select(b => new { b.Id, b.Address }).ToListAsync(cancellationToken);
         var cleared = 0;
-        foreach (var block in inForce.Where(b => state.IsAllowListed(b.Address)))
+        foreach (var block in state.AllowListedInForce())
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var changed = await db.AddressBlocks.Where(b => b.Id == block.Id && b.Review != BlockReviews.Lifted).ExecuteUpdateAsync(u => u

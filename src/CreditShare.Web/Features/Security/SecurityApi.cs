@@ -30,6 +30,8 @@ public static class SecurityApi
         group.MapPost("/switches/{service}/reopen", async Task<Results<Ok<SwitchView>, ProblemHttpResult>> (string service, SwitchChange body, ServiceSwitches switches, HttpContext http) =>
             (await switches.ReopenAsync(http.User, service, body)).ToOk())
             .WithName("reopenService").WithSummary("重新开放服务：须由关闭者以外的另一名安全管理员操作，并输入动态口令").ProducesProblems(400, 404, 409);
+        group.MapGet("/self-check", async (SelfCheckReport report, HttpContext http) => TypedResults.Ok(await report.RunAsync(http.User)))
+            .WithName("runSelfCheck").WithSummary("等保三级自查（GB/T 22239-2019 应用部分）：逐项结论与现场证据");
         return group;
     }
 }

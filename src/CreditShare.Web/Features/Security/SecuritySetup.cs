@@ -13,6 +13,7 @@ public static class SecuritySetup
         services.AddSingleton<SecurityNotifications>();
         services.AddScoped<AddressBlocks>();
         services.AddScoped<ServiceSwitches>();
+        services.AddScoped<SelfCheckReport>();
         services.AddSingleton<SecuritySync>();
         services.AddHostedService(s => s.GetRequiredService<SecuritySync>());
         return services;

@@ -15,7 +15,7 @@ namespace CreditShare.Web.Features.Security;
 public sealed class SecurityState
 {
     private readonly TimeProvider time;
-    private readonly IReadOnlyList<IPNetwork> allowList;
+    private readonly List<IPNetwork> allowList;
     private volatile Snapshot current = Snapshot.Empty;
 
     public SecurityState(TimeProvider time, IOptions<SecurityOptions> options, IOptions<ReverseProxyOptions> proxies)
@@ -70,6 +70,10 @@ public sealed class SecurityState
 
     public bool IsClosed(SwitchedService service) => current.Closed.Contains(service);
 
+    /// <summary>Decisions in force (as of the last read) against addresses on the allow-list: to be lifted.</summary>
+    public IReadOnlyList<AddressBlock> AllowListedInForce() =>
+        allowList.Count == 0 ? [] : [.. current.All.Where(b => IsAllowListed(b.Address))];
+
     public IReadOnlySet<SwitchedService> Closed => current.Closed;
 
     /// <summary>Reads the decisions and switches in force.</summary>
@@ -103,12 +107,14 @@ public sealed class SecurityState
         }
 
         var services = closed.Select(s => SwitchedServices.TryParse(s, out var service) ? service : (SwitchedService?)null).OfType<SwitchedService>().ToHashSet();
-        current = new Snapshot(singles, ranges, services);
+        current = new Snapshot(singles, ranges, services, blocks);
     }
 
-    private sealed record Snapshot(IReadOnlyDictionary<string, AddressBlock> Singles, IReadOnlyList<(AddressRange Range, AddressBlock Block)> Ranges, IReadOnlySet<SwitchedService> Closed)
+    private sealed record Snapshot(
+        IReadOnlyDictionary<string, AddressBlock> Singles, IReadOnlyList<(AddressRange Range, AddressBlock Block)> Ranges, IReadOnlySet<SwitchedService> Closed,
+        IReadOnlyList<AddressBlock> All)
     {
-        public static Snapshot Empty { get; } = new(new Dictionary<string, AddressBlock>(), [], new HashSet<SwitchedService>());
+        public static Snapshot Empty { get; } = new(new Dictionary<string, AddressBlock>(), [], new HashSet<SwitchedService>(), []);
 
         public bool IsEmpty => Singles.Count == 0 && Ranges.Count == 0;
     }

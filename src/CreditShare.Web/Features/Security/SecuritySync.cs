@@ -67,7 +67,6 @@ public sealed partial class SecuritySync(
         var seen = await counter.FlushAsync(db, readBack, heavyFrom, cancellationToken);
         var blocks = scope.ServiceProvider.GetRequiredService<AddressBlocks>();
         await blocks.DetectAsync(seen, cancellationToken);
-        await blocks.ClearAllowListedAsync(cancellationToken);
         if (DateTime.UtcNow - lastPrune > PruneEvery)
         {
             await counter.PruneAsync(db, readBack, cancellationToken);
@@ -75,6 +74,10 @@ public sealed partial class SecuritySync(
         }
 
         await state.RefreshAsync(db, cancellationToken);
+        if (await blocks.ClearAllowListedAsync(cancellationToken) > 0)
+        {
+            await state.RefreshAsync(db, cancellationToken);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -8,8 +8,15 @@ namespace CreditShare.Web.Features.Security;
 /// ones, so hammering on keeps a client out), and what other instances counted is included as of their last
 /// synchronisation. ASP.NET Core's own limiters count per instance (two instances let twice the limit through).
 /// </summary>
-public sealed class SharedWindowLimiter(TrafficCounter counter, string address, AccessSignal signal, int limit, int windowSeconds) : RateLimiter
+/// <remarks>
+/// With <paramref name="totalLimit"/>, an attempt the address's own window lets through also counts towards a total for
+/// every address together (a spray from many addresses); one refused by its own window does not use up the total.
+/// </remarks>
+public sealed class SharedWindowLimiter(TrafficCounter counter, string address, AccessSignal signal, int limit, int windowSeconds, int? totalLimit = null) : RateLimiter
 {
+    /// <summary>The key every address's attempts are also counted under, for a total.</summary>
+    public const string AllAddresses = "*";
+
     // Holds no state of its own (the counter does): the partition cache may drop it whenever it likes.
     public override TimeSpan? IdleDuration => TimeSpan.FromDays(1);
 
@@ -18,8 +25,20 @@ public sealed class SharedWindowLimiter(TrafficCounter counter, string address, 
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         counter.Record(address, signal);
-        var count = counter.CountWithin(address, signal, windowSeconds);
-        return count <= limit ? Lease.Granted : new Lease(TimeSpan.FromSeconds(counter.SecondsUntilBelow(address, signal, windowSeconds, limit - 1)));
+        if (counter.CountWithin(address, signal, windowSeconds) > limit)
+        {
+            return new Lease(TimeSpan.FromSeconds(counter.SecondsUntilBelow(address, signal, windowSeconds, limit - 1)));
+        }
+
+        if (totalLimit is not { } total)
+        {
+            return Lease.Granted;
+        }
+
+        counter.Record(AllAddresses, signal);
+        return counter.CountWithin(AllAddresses, signal, windowSeconds) <= total
+            ? Lease.Granted
+            : new Lease(TimeSpan.FromSeconds(counter.SecondsUntilBelow(AllAddresses, signal, windowSeconds, total - 1)));
     }
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>

@@ -87,6 +87,13 @@ public sealed class TrafficCounter(TimeProvider time, IOptions<SecurityOptions> 
         HashSet<(string Address, string Subject, long Bucket)> subjects;
         lock (gate)
         {
+            // An idle instance asks nothing: what it knows ages out of the window by itself, and it reads fresh
+            // totals as soon as it counts something again.
+            if (pending.Count == 0 && pendingSubjects.Count == 0)
+            {
+                return [];
+            }
+
             counts = pending;
             subjects = pendingSubjects;
             pending = [];

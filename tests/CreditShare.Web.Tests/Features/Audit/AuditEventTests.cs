@@ -120,6 +120,8 @@ public sealed class AuditEventTests
         ["Security_ServiceReopened"] = 2106,
         ["Security_SwitchRefused"] = 2107,
         ["Security_BlocksViewed"] = 2108,
+        ["Security_RestoreDrill"] = 2109,
+        ["Security_SelfCheckRun"] = 2110,
     };
 
     private static List<FieldInfo> Declared() => typeof(AuditEvent).GetFields(BindingFlags.Public | BindingFlags.Static).ToList();

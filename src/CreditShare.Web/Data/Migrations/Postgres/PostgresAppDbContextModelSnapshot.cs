@@ -486,6 +486,43 @@ namespace CreditShare.Web.Data.Migrations.Postgres
                     b.ToTable("SharedRecordAccesses");
                 });
 
+            modelBuilder.Entity("CreditShare.Web.Features.Backups.RestoreDrill", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("BackupCreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("BackupFile")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("RestoreDrills");
+                });
+
             modelBuilder.Entity("CreditShare.Web.Features.Catalog.CatalogCategoryVersion", b =>
                 {
                     b.Property<long>("Id")
