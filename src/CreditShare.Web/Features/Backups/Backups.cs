@@ -126,7 +126,7 @@ public sealed class Backups(AppDbContext db, AuditChainKey chainKey, AuditWriter
             var target = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
             if (File.Exists(target) && new FileInfo(target).Length > 0)
             {
-                throw new InvalidOperationException($"{target} is not empty: restore into a new database file (ConnectionStrings:CreditShare) and switch over.");
+                throw new InvalidOperationException($"目标数据库文件 {target} 不是空库：请恢复到新的数据库文件（ConnectionStrings:CreditShare），核对后再切换 / the target database is not empty.");
             }
 
             await CopySqliteAsync(path, target, cancellationToken);
@@ -136,6 +136,12 @@ public sealed class Backups(AppDbContext db, AuditChainKey chainKey, AuditWriter
         if (manifest.Provider != "Postgres")
         {
             throw new InvalidOperationException($"这是 {manifest.Provider} 的备份，不能恢复到 PostgreSQL");
+        }
+
+        var tables = await db.Database.SqlQueryRaw<long>("SELECT COUNT(*) AS \"Value\" FROM information_schema.tables WHERE table_schema = 'public'").SingleAsync(cancellationToken);
+        if (tables > 0)
+        {
+            throw new InvalidOperationException("目标数据库不是空库：请恢复到新建的空数据库（ConnectionStrings:CreditShare），核对后再切换 / the target database is not empty.");
         }
 
         await RestorePostgresAsync(path, db.Database.GetConnectionString()!, cancellationToken);
@@ -169,7 +175,17 @@ public sealed class Backups(AppDbContext db, AuditChainKey chainKey, AuditWriter
                 }
 
                 notes.Add($"{manifest.Rows.Count} 张表、{manifest.Rows.Values.Sum()} 行与清单一致性已比对");
-                var verification = await new AuditVerifier(scratch.Context, chainKey, NoCheckpoints()).VerifyAsync(cancellationToken);
+                var checkpoints = Directory.CreateTempSubdirectory("creditshare-drill-checkpoints-");
+                AuditVerification verification;
+                try
+                {
+                    verification = await new AuditVerifier(scratch.Context, chainKey, NoCheckpoints(checkpoints.FullName)).VerifyAsync(cancellationToken);
+                }
+                finally
+                {
+                    checkpoints.Delete(recursive: true);
+                }
+
                 if (!verification.Intact)
                 {
                     problems.Add($"审计链断裂于第 {verification.FirstBreak!.Sequence} 条：{verification.FirstBreak.Message}");
@@ -184,14 +200,15 @@ public sealed class Backups(AppDbContext db, AuditChainKey chainKey, AuditWriter
                 }
             }
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or JsonException or DbException or NpgsqlException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or JsonException or DbException or System.ComponentModel.Win32Exception)
         {
             problems.Add(e.Message);
         }
 
         drill.FinishedAt = time.GetUtcNow();
         drill.Succeeded = problems.Count == 0;
-        drill.Detail = string.Join("；", problems.Count == 0 ? notes : problems);
+        var detail = string.Join("；", problems.Count == 0 ? notes : problems);
+        drill.Detail = detail.Length <= 4000 ? detail : detail[..3999] + "…";
         db.RestoreDrills.Add(drill);
         audit.Stage(db, new AuditRecord(AuditEvent.Security_RestoreDrill, drill.Succeeded ? AuditOutcome.Success : AuditOutcome.Failure)
         {
@@ -204,10 +221,9 @@ public sealed class Backups(AppDbContext db, AuditChainKey chainKey, AuditWriter
         return drill;
     }
 
-    private AuditCheckpoints NoCheckpoints()
+    // The live checkpoints describe the chain as it is now, beyond the backup; the chain's own keyed links are checked.
+    private AuditCheckpoints NoCheckpoints(string empty)
     {
-        // The live checkpoints describe the chain as it is now, beyond the backup; the chain's own HMAC links are checked.
-        var empty = Directory.CreateTempSubdirectory("creditshare-drill-checkpoints-").FullName;
         return new AuditCheckpoints(scopes, chainKey, time, Options.Create(new AuditOptions { ArchiveDirectory = empty }), loggers.CreateLogger<AuditCheckpoints>());
     }
 
@@ -243,7 +259,17 @@ public sealed class Backups(AppDbContext db, AuditChainKey chainKey, AuditWriter
         if (db.IsSqlite)
         {
             var file = Path.Combine(Path.GetTempPath(), $"creditshare-drill-{Guid.NewGuid():N}.db");
-            await CopySqliteAsync(path, file, cancellationToken);
+            try
+            {
+                await CopySqliteAsync(path, file, cancellationToken);
+            }
+            catch
+            {
+                SqliteConnection.ClearAllPools();
+                File.Delete(file);
+                throw;
+            }
+
             return new Scratch(SqliteContext(file), () =>
             {
                 SqliteConnection.ClearAllPools();
@@ -257,13 +283,22 @@ public sealed class Backups(AppDbContext db, AuditChainKey chainKey, AuditWriter
         var admin = new NpgsqlConnectionStringBuilder(live.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
         await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"", cancellationToken);
         var target = new NpgsqlConnectionStringBuilder(live.ConnectionString) { Database = name, Pooling = false }.ConnectionString;
-        await RestorePostgresAsync(path, target, cancellationToken);
+        try
+        {
+            await RestorePostgresAsync(path, target, cancellationToken);
+        }
+        catch
+        {
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", CancellationToken.None);
+            throw;
+        }
+
         var context = new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(target).Options);
         return new Scratch(context, () => ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", CancellationToken.None));
     }
 
     private async Task RestorePostgresAsync(string path, string connectionString, CancellationToken cancellationToken) =>
-        await RunAsync("pg_restore", ["--no-owner", "--exit-on-error", path], connectionString, cancellationToken);
+        await RunAsync("pg_restore", ["--no-owner", "--exit-on-error", "--single-transaction", path], connectionString, cancellationToken);
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "CREATE and DROP of a scratch database whose name the code makes from a GUID.")]
     private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
@@ -312,7 +347,17 @@ public sealed class Backups(AppDbContext db, AuditChainKey chainKey, AuditWriter
             start.Environment["PGPASSWORD"] = password;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} could not be started");
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{tool} 无法启动（{start.FileName}）：{e.Message}", e);
+        }
+
+        using var process = started ?? throw new InvalidOperationException($"{tool} could not be started");
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.StandardOutput.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);

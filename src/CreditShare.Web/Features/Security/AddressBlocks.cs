@@ -84,7 +84,8 @@ public sealed class AddressBlocks(
         foreach (var (address, detection) in detected)
         {
             var history = await db.AddressBlocks.Where(b => b.Address == address && b.CreatedAt >= lookBack).ToListAsync(cancellationToken);
-            var inForce = history.Any(b => b.Review != BlockReviews.Lifted && b.ExpiresAt > now);
+            // A decision recorded in simulation does not stand in for a real one once the blacklist is enforced.
+            var inForce = history.Any(b => b.Review != BlockReviews.Lifted && b.ExpiresAt > now && (!b.Simulated || Options.Mode == BlacklistMode.Simulate));
             var allowed = history.Any(b => b.AllowedUntil > now);
             if (inForce || allowed)
             {
@@ -111,6 +112,13 @@ public sealed class AddressBlocks(
                 Target = address,
                 Detail = $"攻击类型：{block.AttackType}；目标：{block.Target}；证据：{block.Evidence}；至 {ProvincialTime.Format(block.ExpiresAt)}{(block.Simulated ? "；模拟模式，未执行" : "")}",
             });
+        }
+
+        // Nothing new (already decided, or within an allowance): no commit, no announcement — announcing would wake
+        // every instance's synchronisation at once, round after round, while the client keeps sending.
+        if (made.Count == 0)
+        {
+            return [];
         }
 
         await db.SaveChangesAsync(cancellationToken);

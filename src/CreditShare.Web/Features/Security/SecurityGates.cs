@@ -79,7 +79,9 @@ public sealed class ServiceGate(RequestDelegate next, SecurityState state)
     public static SwitchedService? ServiceOf(HttpContext context)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/api/v1/shared") || path.StartsWithSegments("/Sharing/Query"))
+        // The console's query, and a formal request's page (its fulfilment exports the subject's records, its documents
+        // are shared data).
+        if (path.StartsWithSegments("/api/v1/shared") || path.StartsWithSegments("/Sharing/Query") || path.StartsWithSegments("/Sharing/Request"))
         {
             return SwitchedService.Sharing;
         }

@@ -64,20 +64,43 @@ public sealed partial class SecuritySync(
         var readBack = Math.Max(rules.LongestWindowSeconds, publicSite.Value.WindowSeconds);
         // Half the smallest limit or threshold: a client that is halfway there on any instance is watched by all.
         var heavyFrom = Math.Max(1, Math.Min(publicSite.Value.RequestsPerMinute, rules.Rules.Count == 0 ? int.MaxValue : rules.Rules.Min(r => r.Threshold)) / 2);
-        var seen = await counter.FlushAsync(db, readBack, heavyFrom, cancellationToken);
         var blocks = scope.ServiceProvider.GetRequiredService<AddressBlocks>();
-        await blocks.DetectAsync(seen, cancellationToken);
-        if (DateTime.UtcNow - lastPrune > PruneEvery)
+        try
         {
-            await counter.PruneAsync(db, readBack, cancellationToken);
-            lastPrune = DateTime.UtcNow;
+            var seen = await counter.FlushAsync(db, readBack, heavyFrom, cancellationToken);
+            await blocks.DetectAsync(seen, cancellationToken);
+            if (DateTime.UtcNow - lastPrune > PruneEvery)
+            {
+                await counter.PruneAsync(db, readBack, cancellationToken);
+                lastPrune = DateTime.UtcNow;
+            }
+        }
+        finally
+        {
+            // Whatever failed above (a slow upsert under attack), the switches and decisions made elsewhere still apply here.
+            await state.RefreshAsync(db, cancellationToken);
         }
 
-        await state.RefreshAsync(db, cancellationToken);
         if (await blocks.ClearAllowListedAsync(cancellationToken) > 0)
         {
             await state.RefreshAsync(db, cancellationToken);
         }
+    }
+
+    /// <summary>Reads what is in force before the first request is served (a restarted instance obeys at once).</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await state.RefreshAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSyncFailed(logger, ex);
+        }
+
+        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -126,7 +149,8 @@ public sealed partial class SecuritySync(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var connectionString = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.GetConnectionString();
+                // Keepalive: a connection silently cut (a failover) would otherwise wait for a notification forever.
+                var connectionString = new NpgsqlConnectionStringBuilder(scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.GetConnectionString()) { KeepAlive = 30 }.ConnectionString;
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, _) => notifications.Wake();

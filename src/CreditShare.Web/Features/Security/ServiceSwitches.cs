@@ -55,12 +55,21 @@ public sealed class ServiceSwitches(AppDbContext db, UserManager<StaffUser> user
             return await RefuseAsync(service, close, "switch.not_human", "须由安全管理员本人登录后操作", cancellationToken);
         }
 
+        // Wrong codes count towards the account's lockout, as at sign-in: a stolen session cannot guess its way through.
+        if (await users.IsLockedOutAsync(account))
+        {
+            return await RefuseAsync(service, close, "switch.locked_out", "账号因多次输入错误已被锁定，请稍后再试或联系另一名安全管理员", cancellationToken);
+        }
+
         var code = change.Code?.Replace(" ", "", StringComparison.Ordinal) ?? "";
         if (code.Length == 0 || !await users.VerifyTwoFactorTokenAsync(account, ReplayProtectedAuthenticator.ProviderName, code))
         {
+            await users.AccessFailedAsync(account);
             await RefuseAsync(service, close, "switch.second_factor", "动态口令不正确或已使用", cancellationToken);
             return Outcome<SwitchView>.Invalid(new FieldError("code", "switch.second_factor", "动态口令不正确或已使用，请输入当前的动态口令"));
         }
+
+        await users.ResetAccessFailedCountAsync(account);
 
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

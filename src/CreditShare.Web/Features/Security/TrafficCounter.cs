@@ -65,7 +65,7 @@ public sealed class TrafficCounter(TimeProvider time, IOptions<SecurityOptions> 
             if (total <= limit)
             {
                 // The bucket leaves the window once the window's first bucket has moved past it.
-                return (int)Math.Max(1, bucket + Math.Max(windowSeconds, BucketSeconds) - now);
+                return (int)Math.Max(1, bucket + WindowSpan(windowSeconds) - now);
             }
         }
 
@@ -104,8 +104,11 @@ public sealed class TrafficCounter(TimeProvider time, IOptions<SecurityOptions> 
         var addresses = counts.Keys.Select(k => k.Address).Concat(subjects.Select(k => k.Address)).ToHashSet();
         try
         {
+            // One transaction: a failure part-way must not leave some chunks added, to be added again next time.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await UpsertCountsAsync(db, counts, cancellationToken);
             await InsertSubjectsAsync(db, subjects, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch
         {
@@ -119,32 +122,47 @@ public sealed class TrafficCounter(TimeProvider time, IOptions<SecurityOptions> 
             throw;
         }
 
-        // Addresses seen before keep their totals fresh while they are inside the window.
-        List<string> known;
-        lock (gate)
+        Dictionary<(string Address, AccessSignal Signal), Dictionary<long, long>>? fresh = null;
+        try
         {
-            known = shared.Keys.Select(k => k.Address).Concat(addresses).Distinct().ToList();
-        }
-
-        var from = FirstBucketOfWindow(readBackSeconds);
-        var heavy = await db.TrafficCounts.AsNoTracking().Where(t => t.Bucket >= from)
-            .GroupBy(t => new { t.Address, t.Signal }).Where(g => g.Sum(t => t.Count) >= heavyFrom).Select(g => g.Key.Address)
-            .Distinct().Take(10_000).ToListAsync(cancellationToken);
-        known = [.. known.Union(heavy)];
-        var fresh = new Dictionary<(string Address, AccessSignal Signal), Dictionary<long, long>>();
-        foreach (var chunk in known.Chunk(500))
-        {
-            var rows = await db.TrafficCounts.AsNoTracking().Where(t => chunk.Contains(t.Address) && t.Bucket >= from).ToListAsync(cancellationToken);
-            foreach (var row in rows)
+            // Addresses seen before keep their totals fresh while they are inside the window.
+            List<string> known;
+            lock (gate)
             {
-                Add(fresh, (row.Address, (AccessSignal)row.Signal), row.Bucket, row.Count);
+                known = shared.Keys.Select(k => k.Address).Concat(addresses).Distinct().ToList();
+            }
+
+            var from = FirstBucketOfWindow(readBackSeconds);
+            var heavy = await db.TrafficCounts.AsNoTracking().Where(t => t.Bucket >= from)
+                .GroupBy(t => new { t.Address, t.Signal }).Where(g => g.Sum(t => t.Count) >= heavyFrom).Select(g => g.Key.Address)
+                .Distinct().Take(10_000).ToListAsync(cancellationToken);
+            known = [.. known.Union(heavy)];
+            fresh = [];
+            foreach (var chunk in known.Chunk(500))
+            {
+                var rows = await db.TrafficCounts.AsNoTracking().Where(t => chunk.Contains(t.Address) && t.Bucket >= from).ToListAsync(cancellationToken);
+                foreach (var row in rows)
+                {
+                    Add(fresh, (row.Address, (AccessSignal)row.Signal), row.Bucket, row.Count);
+                }
             }
         }
-
-        lock (gate)
+        finally
         {
-            shared = fresh;
-            Merge(inFlight, counts, -1);
+            lock (gate)
+            {
+                // The counts are in the table now: in the fresh totals if they were read back, else kept in the old ones.
+                if (fresh is not null)
+                {
+                    shared = fresh;
+                }
+                else
+                {
+                    Merge(shared, counts, +1);
+                }
+
+                Merge(inFlight, counts, -1);
+            }
         }
 
         return addresses;
@@ -222,8 +240,11 @@ public sealed class TrafficCounter(TimeProvider time, IOptions<SecurityOptions> 
         await db.TrafficSubjects.Where(t => t.Bucket < before).ExecuteDeleteAsync(cancellationToken);
     }
 
-    public long FirstBucketOfWindow(int windowSeconds) =>
-        BucketOf(time.GetUtcNow()) - ((Math.Max(windowSeconds, BucketSeconds) / BucketSeconds) - 1) * BucketSeconds;
+    /// <summary>The first bucket inside a window ending now.</summary>
+    public long FirstBucketOfWindow(int windowSeconds) => BucketOf(time.GetUtcNow()) - WindowSpan(windowSeconds) + BucketSeconds;
+
+    // A window covers whole buckets: one that is no multiple of the bucket is rounded up.
+    private long WindowSpan(int windowSeconds) => (Math.Max(windowSeconds, BucketSeconds) + BucketSeconds - 1) / BucketSeconds * BucketSeconds;
 
     private long BucketOf(DateTimeOffset instant)
     {

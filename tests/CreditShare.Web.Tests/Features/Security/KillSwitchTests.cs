@@ -43,6 +43,7 @@ public class KillSwitchTests(CreditShareApp app) : IClassFixture<CreditShareApp>
         Assert.Equal("service.closed", (await shared.ProblemAsync(HttpStatusCode.ServiceUnavailable)).Code);
         Assert.True(shared.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await reviewer.GetAsync("/Sharing/Query")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await reviewer.GetAsync("/Sharing/Request?id=1")).StatusCode);
 
         // What stays up: the console, health, audit; other services.
         Assert.Equal(HttpStatusCode.OK, (await reviewer.GetAsync("/Units")).StatusCode);
@@ -96,5 +97,20 @@ public class KillSwitchTests(CreditShareApp app) : IClassFixture<CreditShareApp>
 
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/public")).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await b.PostAsJsonAsync("/api/v1/security/switches/PublicQueries/reopen", new SwitchChange("再次开放", NextCode(bob)))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Guessing_the_second_factor_at_the_switch_locks_the_account_as_at_sign_in()
+    {
+        var (client, staff) = await SecurityAdminAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await client.PostAsJsonAsync("/api/v1/security/switches/Sharing/close", new SwitchChange("猜测动态口令", $"{i:D6}"));
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        }
+
+        var locked = await client.PostAsJsonAsync("/api/v1/security/switches/Sharing/close", new SwitchChange("猜测动态口令", NextCode(staff)));
+        Assert.Equal("switch.locked_out", (await locked.ProblemAsync(HttpStatusCode.Forbidden)).Code);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Browser().GetAsync("/api/v1/shared/changes")).StatusCode);
     }
 }
