@@ -24,8 +24,15 @@ public sealed class TcpRelay : IDisposable
 
     public int Port { get; }
 
+    /// <summary>Listens again on the same port; a relay that is up already stays as it is.</summary>
     public void Restore()
     {
+        if (running is { IsCancellationRequested: false })
+        {
+            return;
+        }
+
+        running?.Dispose();
         running = new CancellationTokenSource();
         listener = new TcpListener(IPAddress.Loopback, Port);
         listener.Start();
